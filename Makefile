@@ -1,0 +1,17 @@
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format demo bench
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+run: ## Set up and start Tuijin with the demo city on http://127.0.0.1:8000 (web + task worker)
+	@bash scripts/run.sh
+
+test: ## Set up and run every check: ruff, pytest on SQLite and PostgreSQL, browser tests
+	@bash scripts/test.sh
+
+lint: ## ruff format + ruff check --fix
+	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
+
+demo: ## (Re)load the demo city into the database and print the logins
+	DEBUG=1 .venv/bin/python manage.py load_demo

@@ -1,0 +1,53 @@
+"""The role-aware shell in a real browser: login, navigation, language switch."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def nav_labels(page):
+    return page.locator("[data-testid=main-nav] .nav-link-title").all_inner_texts()
+
+
+def test_supervisor_logs_in_sees_the_navigation_and_switches_to_english(cast, login):
+    page = login("supervisor")
+    expect(page.locator("[data-testid=home-unit]")).to_have_text("示例市")
+    expect(page.locator("[data-testid=home-scope]")).to_contain_text("全部单位")
+    assert nav_labels(page) == ["首页", "单位", "分类排名组", "用户", "接口文档"]
+
+    page.click("[data-testid=lang-en]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert nav_labels(page)[0] == "Home"
+
+    page.click("[data-testid=lang-zh-hans]")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+
+def test_reporter_sees_less_and_only_own_units(cast, login):
+    page = login("reporter_a")
+    assert nav_labels(page) == ["首页", "单位", "分类排名组", "接口文档"]
+    rows = page.locator("[data-testid=scope-units] tbody tr")
+    expect(rows).to_have_count(3)
+    expect(page.locator("[data-testid=scope-units]")).not_to_contain_text("乙县")
+    page.goto("/orgs/users/")
+    expect(page.locator("[data-testid=forbidden]")).to_be_visible()
+
+
+def test_auditor_sees_only_the_audit_log(cast, login):
+    page = login("auditor")
+    assert nav_labels(page) == ["首页", "审计日志", "接口文档"]
+    page.click("text=审计日志")
+    expect(page.locator("[data-testid=audit-table]")).to_contain_text("登录")
+
+
+def test_sysadmin_creates_a_unit_through_the_form(cast, login):
+    page = login("sysadmin")
+    page.goto("/orgs/units/new/")
+    page.fill("#id_code", "C-A-7")
+    page.fill("#id_name", "甲七镇")
+    page.select_option("#id_type", "town")
+    page.select_option("#id_parent", label="　甲县")
+    page.click("[data-testid=unit-save]")
+    expect(page.locator(".alert-success")).to_contain_text("甲七镇")
+    expect(page.locator("[data-testid=unit-table]")).to_contain_text("C-A-7")

@@ -1,0 +1,45 @@
+"""The database itself refuses to change or remove an audit event."""
+
+from django.db import migrations
+
+SQLITE = [
+    """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
+    """CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
+]
+SQLITE_REVERSE = ["DROP TRIGGER audit_event_no_update", "DROP TRIGGER audit_event_no_delete"]
+
+POSTGRES = [
+    """CREATE FUNCTION audit_event_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_auditevent
+       FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()""",
+    # TRUNCATE bypasses row triggers; refuse it too.
+    """CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()""",
+]
+POSTGRES_REVERSE = [
+    "DROP TRIGGER audit_event_no_truncate ON audit_auditevent",
+    "DROP TRIGGER audit_event_no_change ON audit_auditevent",
+    "DROP FUNCTION audit_event_append_only()",
+]
+
+
+def _run(statements_by_vendor):
+    def run(apps, schema_editor):
+        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(sql)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0002_initial")]
+
+    operations = [
+        migrations.RunPython(
+            _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
+            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
+        )
+    ]

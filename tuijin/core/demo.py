@@ -1,0 +1,15 @@
+"""The demo city, app by app, in dependency order. Each app's `demo.load` is idempotent."""
+
+from tuijin.orgs import demo as orgs_demo
+
+
+def load(password: str) -> dict:
+    people = orgs_demo.load(password)
+    return people
+
+
+def holds_other_data() -> bool:
+    """True when the database has units but not the demo city: a real installation."""
+    from tuijin.orgs.models import Unit
+
+    return Unit.objects.exists() and not Unit.objects.filter(code=orgs_demo.CITY[0]).exists()

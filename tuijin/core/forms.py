@@ -1,0 +1,16 @@
+"""Helpers shared by forms across apps."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+def apply_validation_error(form: forms.Form, exc: ValidationError, *, password_field: str | None = None) -> None:
+    """Show a service's ValidationError on the form: per field where it names one, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+            for message in errors:
+                form.add_error(target, message)
+        return
+    for message in exc.messages:
+        form.add_error(password_field if password_field in form.fields else None, message)

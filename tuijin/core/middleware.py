@@ -1,0 +1,81 @@
+"""Request-wide concerns: the audit context, session lifetime, forced password change."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tuijin.audit.context import client_ip, ip_from_request
+
+
+class ChineseFirstMiddleware:
+    """The interface language is the user's explicit choice (cookie), Chinese by default.
+
+    Many office terminals run English-language browsers; their Accept-Language header must
+    not switch a Chinese government platform to English. Runs before LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+class RequestContextMiddleware:
+    """Makes the client address available to `audit.record` for the whole request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = client_ip.set(ip_from_request(request))
+        try:
+            return self.get_response(request)
+        finally:
+            client_ip.reset(token)
+
+
+class SessionLifetimeMiddleware:
+    """Absolute session lifetime (12 h by default); the idle limit is the cookie age."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            started = request.session.get("tuijin_login_at")
+            limit = settings.TUIJIN_SESSION_ABSOLUTE_SECONDS
+            if started is None or time.time() - float(started) > limit:
+                logout(request)
+                messages.info(request, _("登录已超过最长时限，请重新登录。"))
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": _("会话已过期，请重新登录。")}, status=401)
+                return redirect(f"{reverse('login')}?next={request.path}")
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Accounts created by an administrator must set their own password before anything else."""
+
+    ALLOWED_NAMES = ("password_change", "password_change_done", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password:
+            allowed = {reverse(name) for name in self.ALLOWED_NAMES}
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": _("首次登录须先修改密码。")}, status=403)
+                return redirect("password_change")
+        return self.get_response(request)

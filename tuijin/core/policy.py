@@ -1,0 +1,185 @@
+"""The access policy: the one place that decides who may see and do what.
+
+Every view is wrapped in `permission(action)` (or `public`), every API view uses
+`PolicyPermission` with a `policy` table, and every QuerySet that holds unit-owned rows
+scopes itself with `scope(qs, user, unit_field)`. A test walks the URL patterns and fails
+for any view that does not declare its action, so nothing is reachable by accident.
+
+Scope: a user sees their own unit and every unit below it. City-level supervisors and
+leaders (members of a root unit) and the system/security administrators see all units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework.permissions import BasePermission
+
+from tuijin.orgs.models import ADMIN_ROLES, Role, Unit
+
+if TYPE_CHECKING:
+    from tuijin.orgs.models import User
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+BUSINESS_ROLES = frozenset({Role.SUPERVISOR, Role.REPORTER, Role.UNIT_HEAD, Role.HANDLER, Role.LEADER})
+ALL_ROLES = BUSINESS_ROLES | ADMIN_ROLES
+
+# action -> the roles that may perform it. Scope (which units) is checked separately.
+RULES: dict[str, frozenset[str]] = {
+    AUTHENTICATED: ALL_ROLES,
+    "unit.view": BUSINESS_ROLES | {Role.SYSADMIN, Role.SECADMIN},
+    "unit.manage": frozenset({Role.SYSADMIN}),
+    "group.view": BUSINESS_ROLES | {Role.SYSADMIN},
+    "group.manage": frozenset({Role.SYSADMIN}),
+    # Supervisors look people up (who reports for a unit, who heads it); read-only, in scope.
+    "user.view": frozenset({Role.SYSADMIN, Role.SECADMIN, Role.SUPERVISOR}),
+    "user.manage": frozenset({Role.SYSADMIN}),
+    "role.assign": frozenset({Role.SECADMIN}),
+    "audit.read": frozenset({Role.AUDITOR}),
+}
+
+# Roles whose holders see every unit when they sit in a top-level (city) unit.
+CITY_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER})
+
+
+def is_active_user(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def sees_all(user: User) -> bool:
+    if not is_active_user(user):
+        return False
+    if user.has_role(Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR):
+        return True
+    return user.unit is not None and user.unit.depth == 1 and user.has_role(*CITY_WIDE_ROLES)
+
+
+def allows(user: User, action: str, unit: Unit | None = None) -> bool:
+    """May `user` perform `action`, on `unit` when given? Unknown actions are refused."""
+    if action == PUBLIC:
+        return True
+    if not is_active_user(user):
+        return False
+    if action == AUTHENTICATED:
+        return True  # any signed-in account, even one still waiting for its roles
+    roles = RULES.get(action)
+    if roles is None or not user.has_role(*roles):
+        return False
+    return unit is None or in_scope(user, unit)
+
+
+def require(user: User, action: str, unit: Unit | None = None) -> None:
+    if not allows(user, action, unit):
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+
+
+def in_scope(user: User, unit: Unit) -> bool:
+    if sees_all(user):
+        return True
+    return user.unit is not None and unit.is_within(user.unit)
+
+
+def scope(qs: QuerySet, user: User, unit_field: str | None = "unit") -> QuerySet:
+    """Rows of `qs` whose unit (through `unit_field`; None for Unit itself) the user may see."""
+    if not is_active_user(user):
+        return qs.none()
+    if sees_all(user):
+        return qs
+    if user.unit is None:
+        return qs.none()
+    lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
+    return qs.filter(**{lookup: user.unit.path})
+
+
+def visible_units(user: User) -> QuerySet[Unit]:
+    return scope(Unit.objects.all(), user, unit_field=None)
+
+
+def get_in_scope_or_404(qs: QuerySet, user: User, unit_field: str | None = "unit", **lookup):
+    """Fetch one row the user may see; rows outside the scope do not exist for them."""
+    try:
+        return scope(qs, user, unit_field).get(**lookup)
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+
+
+# --- views -------------------------------------------------------------------------------
+
+
+def permission(action: str) -> Callable:
+    """Declare and enforce the action a view needs (role check; scope is the view's lookup)."""
+    if action not in RULES:
+        raise ValueError(f"unknown policy action {action!r}")
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require(request.user, action)
+            return view(request, *args, **kwargs)
+
+        wrapped.policy_action = action
+        return wrapped
+
+    return decorator
+
+
+def public(view: Callable) -> Callable:
+    """Declare a view open to anonymous users (the login page, health checks)."""
+    view = login_not_required(view)
+    view.policy_action = PUBLIC
+    return view
+
+
+def declared_action(view: Callable) -> str | None:
+    """The action a resolved URL callback declares, for the deny-by-default test."""
+    action = getattr(view, "policy_action", None)
+    if action:
+        return action
+    cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
+    if cls is not None and PolicyPermission in getattr(cls, "permission_classes", ()):
+        table = getattr(cls, "policy", None)
+        return ",".join(sorted(set(table.values()))) if table else None
+    return None
+
+
+# --- API ---------------------------------------------------------------------------------
+
+
+class PolicyPermission(BasePermission):
+    """DRF permission driven by the view's `policy` table: {action or HTTP method: policy action}.
+
+    A request whose DRF action (or method) is missing from the table is refused.
+    Object-level checks call `policy_unit(obj)` on the view when it has one.
+    """
+
+    message = _("您没有执行此操作的权限。")
+
+    def has_permission(self, request, view) -> bool:
+        if getattr(request.user, "must_change_password", False):
+            self.message = _("首次登录须先修改密码。")
+            return False
+        action = _action_for(view, request)
+        return action is not None and allows(request.user, action)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        unit_of = getattr(view, "policy_unit", None)
+        return unit_of is None or in_scope(request.user, unit_of(obj))
+
+
+def _action_for(view, request) -> str | None:
+    table: dict[str, str] = getattr(view, "policy", {}) or {}
+    key = getattr(view, "action", None) or request.method.lower()
+    return table.get(key) or table.get(request.method.lower())
+
+
+def roles_for(action: str) -> Iterable[str]:
+    return RULES.get(action, frozenset())

@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language as django_set_language
+
+from tuijin.core import policy
+from tuijin.orgs import services as org_services
+from tuijin.orgs.queries import units_for
+
+
+@policy.permission(policy.AUTHENTICATED)
+def home(request):
+    units = units_for(request.user).order_by("path")
+    page = Paginator(units, 20).get_page(request.GET.get("page"))
+    context = {
+        "unit": request.user.unit,
+        "roles": request.user.role_labels(),
+        "sees_all": policy.sees_all(request.user),
+        "page_obj": page,
+        "unit_count": page.paginator.count,
+    }
+    return render(request, "core/home.html", context)
+
+
+@policy.public
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@policy.public
+def set_language(request):
+    return django_set_language(request)
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        new_password = form.cleaned_data["new_password1"]
+        user = org_services.user_change_own_password(user=self.request.user, new_password=new_password)
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("密码已修改。"))
+        return super(auth_views.PasswordChangeView, self).form_valid(form)
+
+
+login = policy.public(never_cache(LoginView.as_view()))
+logout = policy.public(auth_views.LogoutView.as_view())
+password_change = policy.permission(policy.AUTHENTICATED)(PasswordChangeView.as_view())
+password_change_done = policy.permission(policy.AUTHENTICATED)(auth_views.PasswordChangeDoneView.as_view())

@@ -1,0 +1,197 @@
+"""REST endpoints for units, ranking groups and users (`/api/v1/`). Writes call the services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from tuijin.core import policy
+from tuijin.orgs import queries, services
+from tuijin.orgs.models import RankingGroup, Role, Unit, UnitType, User
+
+
+def as_drf_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    type_display = serializers.CharField(source="get_type_display", read_only=True)
+    ranking_groups = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "short_name", "type", "type_display", "parent", "depth", "sort_order",
+                  "is_active", "ranking_groups", "version"]  # fmt: skip
+
+
+class UnitInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=32)
+    name = serializers.CharField(max_length=100)
+    short_name = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    type = serializers.ChoiceField(choices=UnitType.choices)
+    parent = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), allow_null=True)
+    sort_order = serializers.IntegerField(min_value=0, required=False, default=0)
+    is_active = serializers.BooleanField(required=False, default=True)
+    ranking_groups = serializers.SlugRelatedField(
+        slug_field="code", queryset=RankingGroup.objects.all(), many=True, required=False, default=list
+    )
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class UnitViewSet(viewsets.ModelViewSet):
+    """Units in the caller's scope, addressed by code. Creating, changing and moving: sysadmin."""
+
+    permission_classes = [policy.PolicyPermission]
+    policy = {
+        "list": "unit.view", "retrieve": "unit.view",
+        "create": "unit.manage", "update": "unit.manage", "partial_update": "unit.manage", "destroy": "unit.manage",
+    }  # fmt: skip
+    serializer_class = UnitSerializer
+    lookup_field = "code"
+    filterset_fields = ["type", "is_active"]
+
+    def get_queryset(self):
+        return queries.units_for(self.request.user).select_related("parent")
+
+    def create(self, request):
+        data = self._input(request)
+        data.pop("is_active"), data.pop("version")
+        try:
+            unit = services.unit_create(actor=request.user, **data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(UnitSerializer(unit).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, code=None, partial=False):
+        unit = self.get_object()
+        data = self._input(request, partial=partial)
+        try:
+            unit = services.unit_update(
+                actor=request.user, unit=unit, expected_version=data.pop("version", None), **data
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(UnitSerializer(unit).data)
+
+    def destroy(self, request, code=None):
+        try:
+            services.unit_delete(actor=request.user, unit=self.get_object())
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _input(self, request, partial=False) -> dict:
+        serializer = UnitInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+class RankingGroupSerializer(serializers.ModelSerializer):
+    units = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Unit.objects.all(), required=False)
+
+    class Meta:
+        model = RankingGroup
+        fields = ["code", "name", "description", "sort_order", "units", "version"]
+        read_only_fields = ["version"]
+        extra_kwargs = {"code": {"validators": []}}
+
+
+class RankingGroupViewSet(viewsets.ModelViewSet):
+    permission_classes = [policy.PolicyPermission]
+    policy = {
+        "list": "group.view", "retrieve": "group.view",
+        "create": "group.manage", "update": "group.manage", "partial_update": "group.manage", "destroy": "group.manage",
+    }  # fmt: skip
+    serializer_class = RankingGroupSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return queries.groups_for(self.request.user).prefetch_related("units")
+
+    def create(self, request):
+        serializer = RankingGroupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            group = services.group_create(actor=request.user, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(RankingGroupSerializer(group).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, code=None, partial=False):
+        group = self.get_object()
+        serializer = RankingGroupSerializer(group, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        try:
+            group = services.group_update(
+                actor=request.user, group=group, expected_version=request.data.get("version"), **data
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(RankingGroupSerializer(group).data)
+
+    def destroy(self, request, code=None):
+        services.group_delete(actor=request.user, group=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "unit", "title", "phone", "email", "is_active", "must_change_password",
+                  "roles", "version"]  # fmt: skip
+
+    def get_roles(self, obj) -> list[str]:
+        return sorted(obj.roles)
+
+
+class UserInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    full_name = serializers.CharField(max_length=50)
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), allow_null=True)
+    title = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    password = serializers.CharField(write_only=True)
+
+
+class RolesInputSerializer(serializers.Serializer):
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=True)
+
+
+class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    """Accounts (sysadmin creates, secadmin sets roles). Business users have no access."""
+
+    permission_classes = [policy.PolicyPermission]
+    policy = {"list": "user.view", "retrieve": "user.view", "create": "user.manage", "roles": "role.assign"}
+    serializer_class = UserSerializer
+    lookup_field = "username"
+
+    def get_queryset(self):
+        return queries.users_for(self.request.user)
+
+    def create(self, request):
+        serializer = UserInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = services.user_create(actor=request.user, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["put"], serializer_class=RolesInputSerializer)
+    def roles(self, request, username=None):
+        serializer = RolesInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = services.roles_set(
+                actor=request.user, user=self.get_object(), roles=serializer.validated_data["roles"]
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(UserSerializer(user).data)

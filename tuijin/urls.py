@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from tuijin.core import api as core_api
+from tuijin.core import views as core_views
+from tuijin.orgs import api as orgs_api
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("units", orgs_api.UnitViewSet, basename="unit")
+router.register("ranking-groups", orgs_api.RankingGroupViewSet, basename="ranking-group")
+router.register("users", orgs_api.UserViewSet, basename="user")
+
+api_v1 = [
+    path("auth/token/", core_api.token, name="api-token"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/login/", core_views.login, name="login"),
+    path("accounts/logout/", core_views.logout, name="logout"),
+    path("accounts/password/", core_views.password_change, name="password_change"),
+    path("accounts/password/done/", core_views.password_change_done, name="password_change_done"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("orgs/", include("tuijin.orgs.urls")),
+    path("audit/", include("tuijin.audit.urls")),
+    path("api/v1/", include(core_api.open_to_drf(api_v1))),
+    path("api/schema/", core_api.schema, name="api-schema"),
+    path("api/docs/", core_api.docs, name="api-docs"),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
