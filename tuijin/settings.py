@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tuijin.core",
     "tuijin.orgs",
     "tuijin.audit",
+    "tuijin.indicators",
 ]
 
 MIDDLEWARE = [

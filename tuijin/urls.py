@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from tuijin.core import api as core_api
 from tuijin.core import views as core_views
+from tuijin.indicators import api as indicators_api
 from tuijin.orgs import api as orgs_api
 
 router = DefaultRouter(trailing_slash=True)
@@ -11,9 +12,11 @@ router.include_root_view = False
 router.register("units", orgs_api.UnitViewSet, basename="unit")
 router.register("ranking-groups", orgs_api.RankingGroupViewSet, basename="ranking-group")
 router.register("users", orgs_api.UserViewSet, basename="user")
+indicators_api.register(router)
 
 api_v1 = [
     path("auth/token/", core_api.token, name="api-token"),
+    *indicators_api.urlpatterns,
     *router.urls,
 ]
 
@@ -27,6 +30,7 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("orgs/", include("tuijin.orgs.urls")),
     path("audit/", include("tuijin.audit.urls")),
+    path("indicators/", include("tuijin.indicators.urls")),
     path("api/v1/", include(core_api.open_to_drf(api_v1))),
     path("api/schema/", core_api.schema, name="api-schema"),
     path("api/docs/", core_api.docs, name="api-docs"),

@@ -45,6 +45,17 @@ RULES: dict[str, frozenset[str]] = {
     "user.manage": frozenset({Role.SYSADMIN}),
     "role.assign": frozenset({Role.SECADMIN}),
     "audit.read": frozenset({Role.AUDITOR}),
+    # Indicators and monthly reporting. Catalogue changes also need a city-level supervisor
+    # (policy.sees_all); target, acceptance and import rows are checked against the scope.
+    "indicator.view": BUSINESS_ROLES,
+    "indicator.manage": frozenset({Role.SUPERVISOR}),
+    "target.manage": frozenset({Role.SUPERVISOR}),
+    "report.view": BUSINESS_ROLES,
+    "report.fill": frozenset({Role.REPORTER}),
+    "report.approve": frozenset({Role.UNIT_HEAD}),
+    "report.accept": frozenset({Role.SUPERVISOR}),
+    "report.import": frozenset({Role.SUPERVISOR}),
+    "analytics.view": BUSINESS_ROLES,
 }
 
 # Roles whose holders see every unit when they sit in a top-level (city) unit.

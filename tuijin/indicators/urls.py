@@ -1,0 +1,6 @@
+"""Pages of the indicators app; each page module owns its own patterns."""
+
+from tuijin.indicators import views_analytics, views_config, views_reporting
+
+app_name = "indicators"
+urlpatterns = [*views_config.urlpatterns, *views_reporting.urlpatterns, *views_analytics.urlpatterns]
