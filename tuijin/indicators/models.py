@@ -312,6 +312,9 @@ class ReportRevision(models.Model):
         verbose_name_plural = _("修改记录")
         ordering = ["-changed_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.report}: {self.old_value} → {self.new_value}"
+
 
 class CorrectionRequest(models.Model):
     """After the lock, a unit asks to correct a figure; the supervisor approves or rejects."""
@@ -343,6 +346,9 @@ class CorrectionRequest(models.Model):
                 fields=["report"], condition=Q(status="pending"), name="one_pending_correction_per_report"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.proposed_value} ({self.get_status_display()})"
 
 
 class RuleSeverity(models.TextChoices):
