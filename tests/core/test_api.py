@@ -26,6 +26,13 @@ def test_token_auth_round_trip(cast, api):
     assert sorted(u["code"] for u in response.json()["results"]) == ["C-A", "C-A-1", "C-A-2"]
 
 
+def test_a_token_handed_out_is_audited(cast, api):
+    from tuijin.audit.models import AuditEvent
+
+    token_for(api, "reporter_a")
+    assert AuditEvent.objects.filter(action="login", actor=cast.reporter_a, note="API token").count() == 1
+
+
 def test_bad_credentials_get_no_token(cast, api):
     response = api.post("/api/v1/auth/token/", {"username": "reporter_a", "password": "nope"}, format="json")
     assert response.status_code == 400

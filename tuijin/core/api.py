@@ -1,16 +1,31 @@
 """API plumbing shared by all apps: the token endpoint and the schema/docs views."""
 
+from django.db import transaction
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
 
+from tuijin.audit.models import AuditAction
+from tuijin.audit.services import record
 from tuijin.core import policy
 
 
 class TokenView(ObtainAuthToken):
     """POST username and password, get {"token": "…"}; send it as `Authorization: Token …`.
 
-    Failed attempts count toward the same lockout as the login page (django-axes).
+    Failed attempts count toward the same lockout as the login page (django-axes); a token
+    handed out is audited like a login.
     """
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.serializer_class(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        with transaction.atomic():
+            token, _created = Token.objects.get_or_create(user=user)
+            record(actor=user, action=AuditAction.LOGIN, obj=user, note="API token")
+        return Response({"token": token.key})
 
 
 token = policy.public(TokenView.as_view())
