@@ -245,6 +245,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Traffic lights of the pace gap (三色预警): amber within this many percentage points behind
+# the calendar, red beyond; and how many units the rankings mark as 前N / 后N.
+TUIJIN_PACE_AMBER_PP = env.int("PACE_AMBER_PP", default=5)
+TUIJIN_RANK_MARK_N = env.int("RANK_MARK_N", default=3)
+
 # Email is optional (notifications may go by webhook only). Production sends through SMTP;
 # locally and in tests mail is printed to the console.
 if PRODUCTION:

@@ -16,9 +16,9 @@ def run_manage(*args, **env_overrides):
     )  # fmt: skip
 
 
-def test_check_deploy_reports_no_issues_with_production_settings():
+def test_check_deploy_reports_no_issues_with_production_settings(tmp_path):
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check", "--deploy", "--fail-level", "WARNING", DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         SECRET_KEY="x7#kq!v2@p9$zr4&m1^t8*w3(e6)u0_y5+b-n=c~d%f?g.h,j;l:o/i[s]a{", ALLOWED_HOSTS="tuijin.gov.example",
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

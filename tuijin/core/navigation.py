@@ -23,6 +23,9 @@ class NavEntry:
 
 NAV: tuple[NavEntry, ...] = (
     NavEntry(_("首页"), "home", policy.AUTHENTICATED),
+    NavEntry(_("对标对表"), "indicators:matrix", "analytics.view", _("对标对表")),
+    NavEntry(_("单项排名"), "indicators:ranking", "analytics.view", _("对标对表")),
+    NavEntry(_("进度预警"), "indicators:warnings", "analytics.view", _("对标对表")),
     NavEntry(_("单位管理"), "orgs:unit_list", "unit.manage", _("系统管理")),
     NavEntry(_("单位"), "orgs:unit_list", "unit.view", _("组织")),
     NavEntry(_("分类排名组"), "orgs:group_list", "group.view", _("组织")),

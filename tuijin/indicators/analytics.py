@@ -1,0 +1,518 @@
+"""对标对表 in the database: completion, pace, growth and ranks as ORM expressions.
+
+`figures(qs, year)` annotates counted `Report` rows with every per-unit figure of
+`metrics` (same names, same units), and the functions below read rankings, the matrix, a
+unit's cockpit and the early-warning list from it. Ranks are window functions; only the
+≤ ~100 rows of one group are post-processed in Python (labels, the gap to the unit above).
+`tests/indicators/test_analytics.py` holds every number here to `metrics.evaluate_group`.
+
+Numbers on both databases: values are scaled to whole units of 1/10 000 (VALUE_DIGITS has four
+decimal places) and cast to double precision before any arithmetic, so SQLite and PostgreSQL
+compute the same floats and equal ratios compare equal (1/3 and 2/6 tie, as they must).
+Derived numbers come back as Decimal built from those floats, unrounded.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Rank, Round
+
+from tuijin.core import policy
+from tuijin.indicators import metrics
+from tuijin.indicators.models import (
+    COUNTED_STATUSES,
+    Direction,
+    Frequency,
+    Indicator,
+    Kind,
+    RankKey,
+    Report,
+    TimeProgressMode,
+)
+from tuijin.orgs.models import RankingGroup, Unit, User
+
+SCALE = 10_000  # 1 / 10^VALUE_DIGITS["decimal_places"]
+SUMMING = (Kind.CUMULATIVE, Kind.COUNT)
+FLOAT = FloatField()
+
+
+def amber_pp() -> Decimal:
+    return Decimal(str(getattr(settings, "TUIJIN_PACE_AMBER_PP", metrics.DEFAULT_AMBER_PP)))
+
+
+def mark_n() -> int:
+    return int(getattr(settings, "TUIJIN_RANK_MARK_N", metrics.DEFAULT_MARK_N))
+
+
+def as_decimal(number) -> Decimal | None:
+    """A database float (or Decimal) as Decimal, through its shortest repr; None stays None."""
+    if number is None or isinstance(number, Decimal):
+        return number
+    return Decimal(repr(float(number)))
+
+
+# --- the expressions -----------------------------------------------------------------------
+
+
+def counted(prefix: str = "") -> Q:
+    """Reports whose figures count: handed in (submitted, approved, accepted) and not empty."""
+    return Q(**{f"{prefix}submission__status__in": COUNTED_STATUSES, f"{prefix}value__isnull": False})
+
+
+def _scaled(name: str) -> Cast:
+    return Cast(Round(F(name) * Value(SCALE)), FLOAT)
+
+
+def _float(number) -> Value:
+    return Value(float(number), output_field=FLOAT)
+
+
+def _by_month(year: int, of_month) -> Case:
+    """A per-row constant of the calendar: of_month(year, month) for the row's month."""
+    return Case(*[When(month=m, then=_float(of_month(year, m))) for m in range(1, 13)], output_field=FLOAT)
+
+
+def _last_year(month) -> FilteredRelation:
+    # Last year's report of the same unit and indicator; whether it counts is checked on use.
+    return FilteredRelation(
+        "unit__reports",
+        condition=Q(unit__reports__indicator=F("indicator"), unit__reports__year=F("year") - 1)
+        & Q(unit__reports__month=month),
+    )
+
+
+def _counted_value(alias: str, column: str) -> Case:
+    return Case(When(counted(f"{alias}__"), then=_scaled(f"{alias}__{column}")), output_field=FLOAT)
+
+
+def figures(qs: QuerySet[Report], year: int) -> QuerySet[Report]:
+    """Annotate report rows (of `year`) with the metrics, scaled floats, see the module doc.
+
+    Adds: target; completion, time_progress, pace_gap (pp), yoy, growth_change (pp), and
+    rank_score — the rank key, negated where a smaller key ranks first, so larger is better.
+    """
+    summing = Q(indicator__kind__in=SUMMING)
+    lower = Q(indicator__direction=Direction.LOWER)
+    qs = qs.filter(counted()).annotate(
+        target_row=FilteredRelation(
+            "unit__targets", condition=Q(unit__targets__indicator=F("indicator"), unit__targets__year=F("year"))
+        ),
+        prev=_last_year(F("month")),
+        prev_dec=_last_year(12),
+    )
+    qs = qs.annotate(
+        target=F("target_row__value"),
+        s_value=_scaled("value"),
+        s_target=_scaled("target_row__value"),
+        s_last=_scaled("last_year_value"),
+        s_prev=_counted_value("prev", "value"),
+        s_prev_last=_counted_value("prev", "last_year_value"),
+        s_prev_dec=_counted_value("prev_dec", "value"),
+    )
+    hundred = _float(100)
+    seasonal = Q(indicator__time_progress_mode=TimeProgressMode.SEASONAL, s_prev_dec__gt=0, s_prev__isnull=False)
+    days = Q(indicator__time_progress_mode=TimeProgressMode.DAYS)
+    qs = qs.annotate(
+        completion=Case(
+            When(summing & Q(s_target__gt=0), then=F("s_value") / F("s_target")),
+            When(~summing & ~lower, then=(F("s_value") - F("s_target")) / _float(SCALE)),
+            When(~summing & lower, then=(F("s_target") - F("s_value")) / _float(SCALE)),
+            output_field=FLOAT,
+        ),
+        # Time progress as a fraction num / den of whole numbers, so that the pace gap below is
+        # one division of exact numbers: a gap of exactly −5 pp is −5.0, not −4.999…, and is red.
+        tp_num=Case(
+            When(seasonal, then=F("s_prev")),
+            When(days, then=_by_month(year, metrics.days_elapsed)),
+            default=Cast(F("month"), FLOAT),
+            output_field=FLOAT,
+        ),
+        tp_den=Case(
+            When(seasonal, then=F("s_prev_dec")),
+            When(days, then=_float(metrics.days_in_year(year))),
+            default=_float(12),
+            output_field=FLOAT,
+        ),
+        yoy=Case(When(s_last__gt=0, then=(F("s_value") - F("s_last")) / F("s_last")), output_field=FLOAT),
+        prev_yoy=Case(
+            When(s_prev_last__gt=0, then=(F("s_prev") - F("s_prev_last")) / F("s_prev_last")), output_field=FLOAT
+        ),
+    )
+    ahead = F("s_value") * F("tp_den") - F("tp_num") * F("s_target")  # (completion − progress) × st × den
+    qs = qs.annotate(
+        time_progress=ExpressionWrapper(F("tp_num") / F("tp_den"), output_field=FLOAT),
+        pace_gap=Case(
+            When(summing & ~lower & Q(s_target__gt=0), then=hundred * ahead / (F("s_target") * F("tp_den"))),
+            When(summing & lower & Q(s_target__gt=0), then=hundred * -ahead / (F("s_target") * F("tp_den"))),
+            When(~summing, then=F("completion")),
+            output_field=FLOAT,
+        ),
+        growth_change=ExpressionWrapper((F("yoy") - F("prev_yoy")) * hundred, output_field=FLOAT),
+        rank_key=Case(
+            When(indicator__rank_key=RankKey.YOY, then=F("yoy")),
+            When(indicator__rank_key=RankKey.VALUE, then=F("s_value")),
+            default=F("completion"),
+            output_field=FLOAT,
+        ),
+    )
+    # metrics.higher_ranks_first, in SQL: completion of rate/level kinds is already flipped.
+    smaller_first = lower & ~(Q(indicator__rank_key=RankKey.COMPLETION) & ~summing)
+    return qs.annotate(
+        rank_score=Case(When(smaller_first, then=F("rank_key") * _float(-1)), default=F("rank_key"), output_field=FLOAT)
+    )
+
+
+def ranked(qs: QuerySet[Report], partition: list | None = None) -> QuerySet[Report]:
+    """Add `rank` (1, 2, 2, 4 among defined keys), `rank_from_bottom`, group `n_reported`/`value_sum`."""
+    partition = partition or [F("indicator_id")]
+    return qs.annotate(
+        rank=Window(Rank(), partition_by=partition, order_by=F("rank_score").desc(nulls_last=True)),
+        rank_from_bottom=Window(Rank(), partition_by=partition, order_by=F("rank_score").asc(nulls_last=True)),
+        n_reported=Window(Count("id"), partition_by=partition),
+        value_sum=Window(Sum("value"), partition_by=partition),
+    )
+
+
+def period_filter(indicators_month: int, prefix: str = "") -> Q:
+    """Reports standing for period `month`: monthly ones of the month, quarterly of its quarter end."""
+    q = Q(**{f"{prefix}indicator__frequency": Frequency.MONTHLY, f"{prefix}month": indicators_month})
+    quarter = metrics.due_month(Frequency.QUARTERLY, indicators_month)
+    if quarter is not None:
+        q |= Q(**{f"{prefix}indicator__frequency": Frequency.QUARTERLY, f"{prefix}month": quarter})
+    return q
+
+
+def period_time_progress(indicator: Indicator, year: int, month: int) -> Decimal:
+    """The calendar line of the period: linear or by days (seasonal rows carry their own)."""
+    mode = metrics.DAYS if indicator.time_progress_mode == TimeProgressMode.DAYS else metrics.LINEAR
+    return metrics.time_progress(mode, year, month)
+
+
+# --- one indicator, one group --------------------------------------------------------------
+
+
+@dataclass
+class RankingRow:
+    unit: Unit
+    value: Decimal
+    target: Decimal | None
+    last_year_value: Decimal | None
+    completion: Decimal | None
+    time_progress: Decimal | None
+    pace_gap: Decimal | None
+    rag: str | None
+    band: str | None
+    yoy: Decimal | None
+    growth_change: Decimal | None
+    rank_key: Decimal | None
+    rank: int | None
+    is_top: bool = False
+    is_bottom: bool = False
+    gap_to_above: Decimal | None = None
+    above_unit: Unit | None = None
+
+
+@dataclass
+class Ranking:
+    indicator: Indicator
+    group: RankingGroup
+    year: int
+    month: int
+    data_month: int | None  # the month whose figures stand for the period (quarterly: quarter end)
+    time_progress: Decimal
+    rows: list[RankingRow] = field(default_factory=list)  # ranked first, then reported but unranked
+    missing: list[Unit] = field(default_factory=list)  # 未报
+    total: Decimal | None = None
+    average: Decimal | None = None
+    best: list[Unit] = field(default_factory=list)
+
+    @property
+    def is_due(self) -> bool:
+        return self.data_month is not None
+
+    @property
+    def ranked_count(self) -> int:
+        return sum(1 for r in self.rows if r.rank is not None)
+
+
+FLOAT_FIELDS = ("completion", "time_progress", "pace_gap", "yoy", "growth_change", "rank_key")
+
+
+def _row_from(data: dict, unit: Unit) -> RankingRow:
+    numbers = {name: as_decimal(data[name]) for name in FLOAT_FIELDS}
+    if numbers["rank_key"] is not None and data["indicator__rank_key"] == RankKey.VALUE:
+        numbers["rank_key"] = data["value"]  # the exact figure rather than its scaled float
+    gap = numbers["pace_gap"]
+    defined = data["rank_score"] is not None
+    return RankingRow(
+        unit=unit, value=data["value"], target=data["target"], last_year_value=data["last_year_value"],
+        rag=metrics.rag(gap, amber_pp()), band=metrics.band(gap), rank=data["rank"] if defined else None,
+        **numbers,
+    )  # fmt: skip
+
+
+def group_members(group: RankingGroup) -> list[Unit]:
+    return list(group.units.filter(is_active=True).order_by("path"))
+
+
+def indicator_ranking(indicator: Indicator, year: int, month: int, group: RankingGroup) -> Ranking:
+    """Every unit of `group` for one indicator and period: figures, ranks, marks and benchmarks.
+
+    Two queries: the group's members, and the ranked reports (one window query). Ranks compare
+    all members of the group; scope checks are the caller's (see `groups_for`).
+    """
+    data_month = metrics.due_month(indicator.frequency, month)
+    result = Ranking(indicator, group, year, month, data_month, period_time_progress(indicator, year, month))
+    members = group_members(group)
+    if data_month is None:
+        return result
+    by_id = {u.pk: u for u in members}
+    qs = Report.objects.filter(indicator=indicator, year=year, month=data_month, unit_id__in=list(by_id))
+    columns = ["unit_id", "value", "target", "last_year_value", "rank_score", "rank", "rank_from_bottom",
+               "n_reported", "value_sum", "indicator__rank_key", *FLOAT_FIELDS]  # fmt: skip
+    data = list(ranked(figures(qs, year)).values(*columns))
+    rows = [_row_from(d, by_id[d["unit_id"]]) for d in data]
+    _mark(rows, [d["rank_from_bottom"] for d in data], mark_n())
+    _link_above(rows, metrics.key_gap_scale(indicator.kind, indicator.rank_key))
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit.path))
+    reported = {d["unit_id"] for d in data}
+    result.rows, result.missing = rows, [u for u in members if u.pk not in reported]
+    if data:
+        value_sum = data[0]["value_sum"]
+        result.total = value_sum if indicator.sums else None
+        result.average = value_sum / data[0]["n_reported"]
+    result.best = [r.unit for r in rows if r.rank == 1]
+    return result
+
+
+def _mark(rows: list[RankingRow], from_bottom: list[int], n: int) -> None:
+    # The rule of metrics.marks, applied to the ranks the database computed.
+    for row, bottom in zip(rows, from_bottom, strict=True):
+        if row.rank is None:
+            continue
+        row.is_top = row.rank <= n
+        row.is_bottom = bottom <= n and not row.is_top
+
+
+def _link_above(rows: list[RankingRow], scale: Decimal) -> None:
+    """The unit ranked just above each unit (nearest better rank; first by path when tied)."""
+    by_rank: dict[int, list[RankingRow]] = defaultdict(list)
+    for row in rows:
+        if row.rank is not None:
+            by_rank[row.rank].append(row)
+    ranks = sorted(by_rank)
+    for before, rank in itertools.pairwise(ranks):
+        above = min(by_rank[before], key=lambda r: r.unit.path)
+        for row in by_rank[rank]:
+            row.above_unit = above.unit
+            row.gap_to_above = abs(above.rank_key - row.rank_key) * scale
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+
+def groups_for(user: User) -> QuerySet[RankingGroup]:
+    """Groups the user may rank: those with a member in scope (a ranking compares all members)."""
+    qs = RankingGroup.objects.order_by("sort_order", "code")
+    if policy.sees_all(user):
+        return qs
+    return qs.filter(pk__in=RankingGroup.objects.filter(units__in=policy.visible_units(user)).values("pk"))
+
+
+def group_indicators(group: RankingGroup) -> QuerySet[Indicator]:
+    return (
+        group.indicators.filter(is_active=True)
+        .select_related("key_work")
+        .order_by("key_work__sort_order", "sort_order", "code")
+    )
+
+
+# --- the matrix: units × indicators of a group ------------------------------------------------
+
+
+@dataclass
+class Cell:
+    value: Decimal | None
+    completion: Decimal | None
+    pace_gap: Decimal | None
+    rag: str | None
+    reported: bool = True
+
+
+@dataclass
+class Matrix:
+    group: RankingGroup
+    year: int
+    month: int
+    indicators: list[Indicator]
+    units: list[Unit]
+    cells: dict[tuple[int, int], Cell]
+
+    def row(self, unit: Unit) -> list[Cell | None]:
+        """Cells of one unit in indicator order; None where the indicator is not due this period."""
+        out = []
+        for ind in self.indicators:
+            if metrics.due_month(ind.frequency, self.month) is None:
+                out.append(None)
+            else:
+                out.append(self.cells.get((unit.pk, ind.pk)) or Cell(None, None, None, None, reported=False))
+        return out
+
+
+def matrix(group: RankingGroup, year: int, month: int, units: list[Unit]) -> Matrix:
+    """Completion, pace gap and colour per (unit, indicator) for the given units: one query."""
+    indicators = list(group_indicators(group))
+    qs = Report.objects.filter(period_filter(month), year=year, unit__in=units, indicator__in=indicators)
+    cells = {
+        (d["unit_id"], d["indicator_id"]): _cell(d)
+        for d in figures(qs, year).values("unit_id", "indicator_id", "value", "completion", "pace_gap")
+    }
+    return Matrix(group, year, month, indicators, list(units), cells)
+
+
+def _cell(d: dict) -> Cell:
+    gap = as_decimal(d["pace_gap"])
+    return Cell(d["value"], as_decimal(d["completion"]), gap, metrics.rag(gap, amber_pp()))
+
+
+def matrix_units(user: User, group: RankingGroup) -> QuerySet[Unit]:
+    """The group's active members the user may see, in tree order (the matrix's rows)."""
+    return policy.scope(group.units.filter(is_active=True), user, unit_field=None).order_by("path")
+
+
+# --- the early-warning list ---------------------------------------------------------------------
+
+
+def warnings(user: User, year: int, month: int) -> QuerySet[Report]:
+    """Every counted figure in the user's scope behind pace (gap < 0) for the period, worst first.
+
+    A lazy QuerySet (paginate it); rows carry the `figures` annotations and their unit and indicator.
+    """
+    qs = Report.objects.filter(period_filter(month), year=year, indicator__is_active=True)
+    qs = policy.scope(qs, user, "unit")
+    return (
+        figures(qs, year)
+        .filter(pace_gap__lt=0)
+        .select_related("unit", "indicator")
+        .order_by("pace_gap", "unit__path", "indicator__sort_order", "indicator__code")
+    )
+
+
+def decorate(report: Report) -> Report:
+    """Turn a `figures` row's floats into Decimals and add its colour and band (for display)."""
+    for name in ("completion", "time_progress", "pace_gap", "yoy", "growth_change"):
+        setattr(report, name, as_decimal(getattr(report, name)))
+    report.rag = metrics.rag(report.pace_gap, amber_pp())
+    report.band = metrics.band(report.pace_gap)
+    return report
+
+
+# --- a unit's cockpit ----------------------------------------------------------------------------
+
+
+@dataclass
+class SeriesPoint:
+    month: int
+    value: Decimal
+    target: Decimal | None
+    completion: Decimal | None
+    time_progress: Decimal | None
+    pace_gap: Decimal | None
+
+
+@dataclass
+class CockpitLine:
+    indicator: Indicator
+    points: list[SeriesPoint]
+    current: SeriesPoint | None  # the figures of the period (its due month)
+    rag: str | None
+    band: str | None
+    ranks: list[tuple[RankingGroup, int | None, int]]  # (group, rank, units ranked)
+
+
+@dataclass
+class Cockpit:
+    unit: Unit
+    year: int
+    month: int
+    lines: list[CockpitLine]
+
+
+def cockpit_indicators(unit: Unit, year: int) -> QuerySet[Indicator]:
+    """Indicators the unit's groups report, and any other it reported this year."""
+    reported = Report.objects.filter(unit=unit, year=year).values("indicator_id")
+    return (
+        Indicator.objects.filter(Q(ranking_groups__units=unit) | Q(pk__in=reported), is_active=True)
+        .distinct()
+        .select_related("key_work")
+        .order_by("key_work__sort_order", "sort_order", "code")
+    )
+
+
+def cockpit(unit: Unit, year: int, month: int) -> Cockpit:
+    """A unit's year up to `month`: per indicator the monthly series, the pace line and its ranks.
+
+    Queries: indicators, the unit's groups, the series (one), the ranks (one per group).
+    """
+    indicators = list(cockpit_indicators(unit, year))
+    qs = Report.objects.filter(unit=unit, year=year, month__lte=month, indicator__in=indicators)
+    series: dict[int, list[SeriesPoint]] = defaultdict(list)
+    for d in (
+        figures(qs, year)
+        .order_by("month")
+        .values("indicator_id", "month", "value", "target", "completion", "time_progress", "pace_gap")
+    ):
+        series[d.pop("indicator_id")].append(SeriesPoint(**{**d, **_decimals(d)}))
+    ranks = _unit_ranks(unit, year, month, indicators)
+    lines = []
+    for ind in indicators:
+        due = metrics.due_month(ind.frequency, month)
+        current = next((p for p in series[ind.pk] if p.month == due), None)
+        gap = current.pace_gap if current else None
+        lines.append(
+            CockpitLine(ind, series[ind.pk], current, metrics.rag(gap, amber_pp()), metrics.band(gap), ranks[ind.pk])
+        )
+    return Cockpit(unit, year, month, lines)
+
+
+def _decimals(d: dict) -> dict:
+    return {k: as_decimal(d[k]) for k in ("completion", "time_progress", "pace_gap")}
+
+
+def _unit_ranks(unit: Unit, year: int, month: int, indicators: list[Indicator]) -> dict[int, list]:
+    """The unit's rank per indicator in each of its groups, from one window query per group."""
+    out: dict[int, list] = defaultdict(list)
+    for group in unit.ranking_groups.order_by("sort_order", "code"):
+        members = group.units.filter(is_active=True).values("pk")
+        qs = Report.objects.filter(period_filter(month), year=year, unit__in=members, indicator__in=indicators)
+        rows = ranked(figures(qs, year)).values("unit_id", "indicator_id", "rank", "rank_score")
+        counts: dict[int, int] = defaultdict(int)
+        mine: dict[int, int | None] = {}
+        for r in rows:
+            defined = r["rank_score"] is not None
+            counts[r["indicator_id"]] += defined
+            if r["unit_id"] == unit.pk:
+                mine[r["indicator_id"]] = r["rank"] if defined else None
+        for ind in indicators:
+            if ind.pk in mine:
+                out[ind.pk].append((group, mine[ind.pk], counts[ind.pk]))
+    return out
