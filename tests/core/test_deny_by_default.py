@@ -20,7 +20,8 @@ def walk(patterns, prefix=""):
 
 def concrete(route: str) -> str:
     """A URL for a route, with placeholder values for its parameters."""
-    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", "x", route)
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", "1", route)
+    route = re.sub(r"<int:(\w+)>", "1", route)
     route = re.sub(r"<(?:\w+:)?(\w+)>", "x", route)
     route = route.replace("^", "").replace("$", "").replace("\\", "")
     route = re.sub(r"\.\(\?P<format>[^)]*\)/?", "", route)

@@ -7,14 +7,33 @@ pytestmark = pytest.mark.e2e
 
 
 def nav_labels(page):
+    """The top-level menu: plain links and the titles of the dropdown sections."""
     return page.locator("[data-testid=main-nav] .nav-link-title").all_inner_texts()
+
+
+def nav_pages(page):
+    """Every page the menu offers, opening each dropdown section in turn."""
+    pages = []
+    for item in page.locator("[data-testid=main-nav] > li").all():
+        toggle = item.locator(".dropdown-toggle")
+        if toggle.count():
+            toggle.click()
+            pages.extend(item.locator(".dropdown-item").all_inner_texts())
+            toggle.click()
+        else:
+            pages.extend(item.locator(".nav-link-title").all_inner_texts())
+    return pages
 
 
 def test_supervisor_logs_in_sees_the_navigation_and_switches_to_english(cast, login):
     page = login("supervisor")
     expect(page.locator("[data-testid=home-unit]")).to_have_text("示例市")
     expect(page.locator("[data-testid=home-scope]")).to_contain_text("全部单位")
-    assert nav_labels(page) == ["首页", "单位", "分类排名组", "用户", "接口文档"]
+    assert nav_labels(page) == ["首页", "指标填报", "对标对表", "系统管理"]
+    assert nav_pages(page) == [
+        "首页", "月报审核", "未报单位", "更正申请", "完成矩阵", "单项排名", "进度预警",
+        "校验规则", "单位", "分类排名组", "用户", "接口文档",
+    ]  # fmt: skip
 
     page.click("[data-testid=lang-en]")
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -26,7 +45,9 @@ def test_supervisor_logs_in_sees_the_navigation_and_switches_to_english(cast, lo
 
 def test_reporter_sees_less_and_only_own_units(cast, login):
     page = login("reporter_a")
-    assert nav_labels(page) == ["首页", "单位", "分类排名组", "接口文档"]
+    assert nav_pages(page) == [
+        "首页", "本月填报", "月报审核", "完成矩阵", "单项排名", "进度预警", "单位", "分类排名组", "接口文档",
+    ]  # fmt: skip
     rows = page.locator("[data-testid=scope-units] tbody tr")
     expect(rows).to_have_count(3)
     expect(page.locator("[data-testid=scope-units]")).not_to_contain_text("乙县")
@@ -36,8 +57,8 @@ def test_reporter_sees_less_and_only_own_units(cast, login):
 
 def test_auditor_sees_only_the_audit_log(cast, login):
     page = login("auditor")
-    assert nav_labels(page) == ["首页", "审计日志", "接口文档"]
-    page.click("text=审计日志")
+    assert nav_pages(page) == ["首页", "审计日志", "接口文档"]
+    page.goto("/audit/")
     expect(page.locator("[data-testid=audit-table]")).to_contain_text("登录")
 
 

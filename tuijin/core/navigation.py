@@ -1,7 +1,8 @@
 """The role-aware navigation: an entry is shown only to users whose roles may use it.
 
 Each entry names the policy action its page needs, so the menu can never offer a page
-that would answer 403.
+that would answer 403. Entries are grouped into the sections of DESIGN.md's navigation;
+a section with one visible entry is a plain link, with several a dropdown.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tuijin.core import policy
 
+REPORTING, ANALYTICS, ADMIN = _("指标填报"), _("对标对表"), _("系统管理")
+
 
 @dataclass(frozen=True)
 class NavEntry:
@@ -19,37 +22,54 @@ class NavEntry:
     url_name: str
     action: str
     section: str | Promise = ""
+    city_wide: bool = False  # only for users who see every unit (city-level configuration pages)
 
 
+# Order matters: sections appear in the order of their first entry, and for a URL offered
+# under several labels (one page, several roles) the first allowed label wins.
 NAV: tuple[NavEntry, ...] = (
     NavEntry(_("首页"), "home", policy.AUTHENTICATED),
-    NavEntry(_("对标对表"), "indicators:matrix", "analytics.view", _("对标对表")),
-    NavEntry(_("单项排名"), "indicators:ranking", "analytics.view", _("对标对表")),
-    NavEntry(_("进度预警"), "indicators:warnings", "analytics.view", _("对标对表")),
-    NavEntry(_("单位管理"), "orgs:unit_list", "unit.manage", _("系统管理")),
-    NavEntry(_("单位"), "orgs:unit_list", "unit.view", _("组织")),
-    NavEntry(_("分类排名组"), "orgs:group_list", "group.view", _("组织")),
-    NavEntry(_("用户管理"), "orgs:user_list", "user.manage", _("系统管理")),
-    NavEntry(_("角色授权"), "orgs:user_list", "role.assign", _("系统管理")),
-    NavEntry(_("用户"), "orgs:user_list", "user.view", _("组织")),
-    NavEntry(_("审计日志"), "audit:event_list", "audit.read", _("系统管理")),
-    NavEntry(_("接口文档"), "api-docs", policy.AUTHENTICATED, _("系统管理")),
+    NavEntry(_("本月填报"), "indicators:fill", "report.fill", REPORTING),
+    NavEntry(_("月报审核"), "indicators:submissions", "report.view", REPORTING),
+    NavEntry(_("未报单位"), "indicators:missing", "report.accept", REPORTING),
+    NavEntry(_("更正申请"), "indicators:corrections", "report.accept", REPORTING),
+    NavEntry(_("完成矩阵"), "indicators:matrix", "analytics.view", ANALYTICS),
+    NavEntry(_("单项排名"), "indicators:ranking", "analytics.view", ANALYTICS),
+    NavEntry(_("进度预警"), "indicators:warnings", "analytics.view", ANALYTICS),
+    NavEntry(_("校验规则"), "indicators:rules", "indicator.manage", ADMIN, city_wide=True),
+    NavEntry(_("单位管理"), "orgs:unit_list", "unit.manage", ADMIN),
+    NavEntry(_("单位"), "orgs:unit_list", "unit.view", ADMIN),
+    NavEntry(_("分类排名组"), "orgs:group_list", "group.view", ADMIN),
+    NavEntry(_("用户管理"), "orgs:user_list", "user.manage", ADMIN),
+    NavEntry(_("角色授权"), "orgs:user_list", "role.assign", ADMIN),
+    NavEntry(_("用户"), "orgs:user_list", "user.view", ADMIN),
+    NavEntry(_("审计日志"), "audit:event_list", "audit.read", ADMIN),
+    NavEntry(_("接口文档"), "api-docs", policy.AUTHENTICATED, ADMIN),
 )
 
 
-def entries_for(user) -> list[dict]:
+def _visible(user, entry: NavEntry) -> bool:
+    if not policy.allows(user, entry.action):
+        return False
+    return not entry.city_wide or policy.sees_all(user)
+
+
+def groups_for(user) -> list[dict]:
+    """[{"label", "items": [{"label", "url"}]}] in menu order, only what the user may open."""
     seen: set[str] = set()
-    items = []
+    groups: dict[str, dict] = {}
     for entry in NAV:
-        if entry.url_name in seen or not policy.allows(user, entry.action):
+        if entry.url_name in seen or not _visible(user, entry):
             continue
         seen.add(entry.url_name)
-        items.append({"label": entry.label, "url": reverse(entry.url_name), "section": entry.section})
-    return items
+        key = str(entry.section or entry.label)
+        group = groups.setdefault(key, {"label": entry.section or entry.label, "items": []})
+        group["items"].append({"label": entry.label, "url": reverse(entry.url_name)})
+    return list(groups.values())
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_entries": []}
-    return {"nav_entries": entries_for(user)}
+        return {"nav_groups": []}
+    return {"nav_groups": groups_for(user)}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
-from tuijin.core import policy
+from tuijin.core import policy, todos
 from tuijin.orgs import services as org_services
 from tuijin.orgs.queries import units_for
 
@@ -23,6 +23,7 @@ def home(request):
         "sees_all": policy.sees_all(request.user),
         "page_obj": page,
         "unit_count": page.paginator.count,
+        "todos": todos.for_user(request.user),
     }
     return render(request, "core/home.html", context)
 

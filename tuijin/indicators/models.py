@@ -205,6 +205,8 @@ class Submission(models.Model):
     )
     returned_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The reminder at `reminded_at` has been emailed (claimed by the delivery task, so never twice).
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

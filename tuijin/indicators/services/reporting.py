@@ -1,0 +1,378 @@
+"""The monthly form and its workflow: reporter → unit head → supervisor, reminders, corrections.
+
+One function per state change. Each checks the policy, validates, writes, and records its audit
+event inside one transaction; each that edits a submission locks its row and checks the
+version the caller's form was built from (optimistic locking), so a second save from the same
+version is refused and nothing is overwritten.
+
+Figures are edited only in draft or returned status and only before the period's deadline.
+After it, a figure changes only through a correction request the supervisor approves, and the
+superseded value stays in `ReportRevision`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuijin.audit.models import AuditAction
+from tuijin.audit.services import created, record
+from tuijin.core import policy
+from tuijin.core.concurrency import StaleEditError, lock_current
+from tuijin.indicators import periods, queries
+from tuijin.indicators.models import (
+    SUBMISSION_TRANSITIONS,
+    CorrectionRequest,
+    Indicator,
+    Report,
+    ReportRevision,
+    RevisionKind,
+    Submission,
+    SubmissionStatus,
+)
+from tuijin.orgs.models import Unit, User
+
+EDITABLE_STATUSES = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+REPORT_FIELDS = ("value", "last_year_value", "remark")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One figure as a reporter enters it (form, API or the pre-filled Excel template)."""
+
+    indicator: Indicator
+    value: Decimal | None
+    last_year_value: Decimal | None
+    remark: str = ""
+
+
+# --- guards --------------------------------------------------------------------------------------
+
+
+def _require_reporter_of(actor: User, unit: Unit) -> None:
+    """A reporter fills their own unit's form only (not a unit above or below it)."""
+    policy.require(actor, "report.fill", unit)
+    if actor.unit_id != unit.pk:
+        raise PermissionDenied(_("只能填报本单位的数据。"))
+
+
+def _require_head_of(actor: User, unit: Unit) -> None:
+    policy.require(actor, "report.approve", unit)
+    if actor.unit_id != unit.pk:
+        raise PermissionDenied(_("只能审核本单位的月报。"))
+
+
+def _require_open(year: int, month: int) -> None:
+    today = timezone.localdate()
+    if (year, month) > (today.year, today.month):
+        raise _form_error(_("%(year)d年%(month)d月尚未开始，不能填报。") % {"year": year, "month": month})
+    if periods.is_locked(year, month, today):
+        raise _form_error(
+            _("%(year)d年%(month)d月已过截止日（%(deadline)s）并锁定，不能再修改；如需更正，请提出更正申请。")
+            % {"year": year, "month": month, "deadline": periods.deadline(year, month).isoformat()}
+        )
+
+
+def _form_error(message: str) -> ValidationError:
+    """A form-level error, keyed "__all__" like the per-indicator ones (the shared interface)."""
+    return ValidationError({NON_FIELD_ERRORS: [message]})
+
+
+def _transition(submission: Submission, new: str, *, actor: User, note: str = "", **fields) -> Submission:
+    """Move a locked submission to `new` if the table allows it; bump its version; audit."""
+    old = submission.status
+    _check_transition(submission, new)
+    submission.status = new
+    for name, value in fields.items():
+        setattr(submission, name, value)
+    submission.version += 1
+    submission.save()
+    record(actor=actor, action=AuditAction.TRANSITION, obj=submission, changes={"status": [old, new]}, note=note)
+    return submission
+
+
+def _check_transition(submission: Submission, new: str) -> None:
+    if new not in SUBMISSION_TRANSITIONS[submission.status]:
+        raise ValidationError(
+            _("“%(old)s”状态的月报不能变为“%(new)s”。")
+            % {"old": SubmissionStatus(submission.status).label, "new": SubmissionStatus(new).label}
+        )
+
+
+def submission_for_update(unit: Unit, year: int, month: int, expected_version: int | None) -> Submission:
+    """The period's submission (created empty if absent), locked and checked against `expected_version`.
+    Call inside `transaction.atomic`.
+
+    A form built when no submission existed carries version 0: if someone created it
+    meanwhile, the save is stale.
+    """
+    existing = Submission.objects.filter(unit=unit, year=year, month=month).first()
+    if existing is not None:
+        return lock_current(existing, expected_version)
+    try:
+        with transaction.atomic():
+            return Submission.objects.create(unit=unit, year=year, month=month)
+    except IntegrityError:
+        raise StaleEditError() from None  # created concurrently by another save
+
+
+# --- the reporter's draft ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_save_draft(
+    *, actor: User, unit: Unit, year: int, month: int, entries: Sequence[Entry], expected_version: int | None
+) -> Submission:
+    """Save the reporter's figures for the period (creating the submission if needed).
+
+    Drafts may be incomplete and may break remark rules: only figures the unit does not report
+    this month, malformed numbers, a locked period or a handed-in submission refuse the save,
+    as a ValidationError keyed by indicator code ("__all__" for the form).
+    """
+    _require_reporter_of(actor, unit)
+    try:
+        periods.validate_period(year, month)
+    except ValidationError as exc:
+        raise _form_error(exc.messages[0]) from None
+    _require_open(year, month)
+    submission = submission_for_update(unit, year, month, expected_version)
+    if submission.status not in EDITABLE_STATUSES:
+        raise _form_error(_("月报已报送，不能再修改；如需修改，请联系审核人退回。"))
+    asked = {i.pk for i in queries.due_indicators(unit, month) if not i.fed_by_projects}
+    errors = {e.indicator.code: [_("本单位本月无需填报该指标。")] for e in entries if e.indicator.pk not in asked}
+    if errors:
+        raise ValidationError(errors)
+    reports = {r.indicator_id: r for r in Report.objects.select_for_update().filter(unit=unit, year=year, month=month)}
+    changes: dict[str, list] = {}
+    for entry in entries:
+        try:
+            changes.update(_write_report(submission, reports.get(entry.indicator.pk), entry, actor))
+        except ValidationError as exc:
+            errors[entry.indicator.code] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    submission.version += 1
+    submission.save()
+    record(actor=actor, action=AuditAction.UPDATE, obj=submission, changes=changes)
+    return submission
+
+
+def _write_report(submission: Submission, report: Report | None, entry: Entry, actor: User) -> dict[str, list]:
+    """Create or update one figure; returns its audit changes (empty when nothing changed)."""
+    new = {"value": entry.value, "last_year_value": entry.last_year_value, "remark": (entry.remark or "").strip()}
+    if report is None:
+        report = Report(
+            submission=submission, unit=submission.unit, indicator=entry.indicator, year=submission.year,
+            month=submission.month, version=0,
+        )  # fmt: skip
+    old = {name: getattr(report, name) for name in REPORT_FIELDS}
+    changed = {name: [_plain(old[name]), _plain(new[name])] for name in REPORT_FIELDS if old[name] != new[name]}
+    if not changed:
+        return {}
+    for name, value in new.items():
+        setattr(report, name, value)
+    report.clean_fields(exclude=["submission", "unit", "indicator", "updated_by"])
+    if report.pk and _resubmitted_figure_changed(submission, old, new):
+        ReportRevision.objects.create(
+            report=report, kind=RevisionKind.RETURN, old_value=old["value"], new_value=new["value"],
+            old_last_year_value=old["last_year_value"], new_last_year_value=new["last_year_value"],
+            reason=_("退回后修改：%(reason)s") % {"reason": submission.returned_reason}, changed_by=actor,
+        )  # fmt: skip
+    report.version += 1
+    report.updated_by = actor
+    report.save()
+    return {f"{entry.indicator.code}.{name}": change for name, change in changed.items()}
+
+
+def _resubmitted_figure_changed(submission: Submission, old: dict, new: dict) -> bool:
+    # A value that was handed in once and is changed after a return keeps its old value.
+    was_submitted = submission.status == SubmissionStatus.RETURNED and submission.submitted_at is not None
+    return was_submitted and (old["value"], old["last_year_value"]) != (new["value"], new["last_year_value"])
+
+
+def _plain(value):
+    return queries.plain(value) if isinstance(value, Decimal) else value
+
+
+# --- transitions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_submit(*, actor: User, submission: Submission, expected_version: int | None) -> Submission:
+    """Hand the month in. Every due figure must be present, pass the error rules and carry a
+    remark where a remark rule asks for one; otherwise a ValidationError keyed by indicator code."""
+    _require_reporter_of(actor, submission.unit)
+    submission = lock_current(submission, expected_version)
+    _require_open(submission.year, submission.month)
+    _check_transition(submission, SubmissionStatus.SUBMITTED)
+    rows = [r for r in queries.form_rows(submission.unit, submission.year, submission.month) if r.fillable]
+    if not rows:
+        raise ValidationError(_("本单位本月没有需要填报的指标。"))
+    errors = queries.check_rows(rows)
+    if errors:
+        raise ValidationError(errors)
+    return _transition(
+        submission, SubmissionStatus.SUBMITTED, actor=actor, submitted_by=actor, submitted_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def submission_approve(*, actor: User, submission: Submission, expected_version: int | None) -> Submission:
+    """The unit head approves their own unit's handed-in month."""
+    _require_head_of(actor, submission.unit)
+    submission = lock_current(submission, expected_version)
+    return _transition(
+        submission, SubmissionStatus.APPROVED, actor=actor, approved_by=actor, approved_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def submission_accept(*, actor: User, submission: Submission, expected_version: int | None) -> Submission:
+    """A supervisor in scope accepts a month its unit head has approved."""
+    policy.require(actor, "report.accept", submission.unit)
+    submission = lock_current(submission, expected_version)
+    return _transition(
+        submission, SubmissionStatus.ACCEPTED, actor=actor, accepted_by=actor, accepted_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def submission_return(*, actor: User, submission: Submission, reason: str, expected_version: int | None) -> Submission:
+    """Send a month back to the reporter with a reason.
+
+    A handed-in month is returned by its unit head or a supervisor in scope; an approved one
+    by a supervisor only. A locked period is not returned (its figures could not be edited):
+    corrections take that path.
+    """
+    submission = lock_current(submission, expected_version)
+    if not _may_return(actor, submission):
+        raise PermissionDenied(_("您没有退回该月报的权限。"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("请填写退回原因。")]})
+    _require_open(submission.year, submission.month)
+    return _transition(
+        submission, SubmissionStatus.RETURNED, actor=actor, note=reason.strip(),
+        returned_reason=reason.strip(), returned_by=actor, returned_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _may_return(actor: User, submission: Submission) -> bool:
+    supervisor = policy.allows(actor, "report.accept", submission.unit)
+    if submission.status == SubmissionStatus.APPROVED:
+        return supervisor
+    head = policy.allows(actor, "report.approve", submission.unit) and actor.unit_id == submission.unit_id
+    return supervisor or head
+
+
+def allowed_actions(user: User, submission: Submission) -> set[str]:
+    """The transitions `user` may ask for on `submission` now (for the buttons; the services
+    check again). Names: submit, approve, accept, return."""
+    status, unit = submission.status, submission.unit
+    actions = set()
+    if status in EDITABLE_STATUSES and policy.allows(user, "report.fill", unit) and user.unit_id == unit.pk:
+        actions.add("submit")
+    if status == SubmissionStatus.SUBMITTED and policy.allows(user, "report.approve", unit) and user.unit_id == unit.pk:
+        actions.add("approve")
+    if status == SubmissionStatus.APPROVED and policy.allows(user, "report.accept", unit):
+        actions.add("accept")
+    if status in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED) and _may_return(user, submission):
+        actions.add("return")
+    return actions
+
+
+# --- corrections after the lock ------------------------------------------------------------------
+
+
+@transaction.atomic
+def correction_request(
+    *,
+    actor: User,
+    report: Report,
+    proposed_value: Decimal | None,
+    proposed_last_year_value: Decimal | None,
+    reason: str,
+) -> CorrectionRequest:
+    """After the lock, the reporter asks to correct one of the unit's figures, with a reason."""
+    _require_reporter_of(actor, report.unit)
+    report = lock_current(report, None)
+    if not periods.is_locked(report.year, report.month):
+        raise ValidationError(_("本期尚未锁定：请在填报页直接修改；已报送的月报请联系审核人退回。"))
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = [_("请填写更正原因。")]
+    if proposed_value is None:
+        errors["proposed_value"] = [_("请填写更正后的值。")]
+    elif (proposed_value, proposed_last_year_value) == (report.value, report.last_year_value):
+        errors["proposed_value"] = [_("更正后的值与当前值相同。")]
+    if CorrectionRequest.objects.filter(report=report, status=CorrectionRequest.Status.PENDING).exists():
+        errors["__all__"] = [_("该数值已有待审批的更正申请。")]
+    if errors:
+        raise ValidationError(errors)
+    correction = CorrectionRequest(
+        report=report, proposed_value=proposed_value, proposed_last_year_value=proposed_last_year_value,
+        reason=reason.strip(), requested_by=actor,
+    )  # fmt: skip
+    correction.full_clean(validate_constraints=False)
+    correction.save()
+    changes = created({"report": report.pk, "proposed_value": _plain(proposed_value),
+                       "proposed_last_year_value": _plain(proposed_last_year_value)})  # fmt: skip
+    record(actor=actor, action=AuditAction.CREATE, obj=correction, changes=changes, note=correction.reason)
+    return correction
+
+
+def _lock_pending(actor: User, correction: CorrectionRequest) -> CorrectionRequest:
+    policy.require(actor, "report.accept", correction.report.unit)
+    correction = CorrectionRequest.objects.select_for_update().select_related("report").get(pk=correction.pk)
+    if correction.status != CorrectionRequest.Status.PENDING:
+        raise ValidationError(_("该更正申请已处理。"))
+    return correction
+
+
+@transaction.atomic
+def correction_approve(*, actor: User, correction: CorrectionRequest, note: str = "") -> CorrectionRequest:
+    """The supervisor approves: the figure changes and its superseded value stays in history."""
+    correction = _lock_pending(actor, correction)
+    report = lock_current(correction.report, None)
+    old = (report.value, report.last_year_value)
+    ReportRevision.objects.create(
+        report=report, kind=RevisionKind.CORRECTION, old_value=old[0], new_value=correction.proposed_value,
+        old_last_year_value=old[1], new_last_year_value=correction.proposed_last_year_value,
+        reason=correction.reason, changed_by=actor,
+    )  # fmt: skip
+    report.value, report.last_year_value = correction.proposed_value, correction.proposed_last_year_value
+    report.version += 1
+    report.updated_by = actor
+    report.save()
+    record(
+        actor=actor, action=AuditAction.UPDATE, obj=report, note=correction.reason,
+        changes={"value": [_plain(old[0]), _plain(report.value)],
+                 "last_year_value": [_plain(old[1]), _plain(report.last_year_value)]},
+    )  # fmt: skip
+    return _decide(correction, CorrectionRequest.Status.APPROVED, actor, note)
+
+
+@transaction.atomic
+def correction_reject(*, actor: User, correction: CorrectionRequest, note: str) -> CorrectionRequest:
+    """The supervisor rejects with a note; the figure stays as it was."""
+    correction = _lock_pending(actor, correction)
+    if not (note or "").strip():
+        raise ValidationError({"decision_note": [_("请填写驳回意见。")]})
+    return _decide(correction, CorrectionRequest.Status.REJECTED, actor, note)
+
+
+def _decide(correction: CorrectionRequest, status: str, actor: User, note: str) -> CorrectionRequest:
+    old = correction.status
+    correction.status, correction.decided_by, correction.decided_at = status, actor, timezone.now()
+    correction.decision_note = (note or "").strip()
+    correction.save()
+    record(
+        actor=actor, action=AuditAction.TRANSITION, obj=correction, changes={"status": [old, status]},
+        note=correction.decision_note,
+    )  # fmt: skip
+    return correction
