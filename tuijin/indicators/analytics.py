@@ -91,11 +91,13 @@ def _by_month(year: int, of_month) -> Case:
     return Case(*[When(month=m, then=_float(of_month(year, m))) for m in range(1, 13)], output_field=FLOAT)
 
 
-def _last_year(month) -> FilteredRelation:
+def _last_year(year: int, month) -> FilteredRelation:
     # Last year's report of the same unit and indicator; whether it counts is checked on use.
+    # The year is a constant (every row of `figures` is of `year`), so the database can use
+    # the (unit, indicator, year, month) index instead of hashing every report of every year.
     return FilteredRelation(
         "unit__reports",
-        condition=Q(unit__reports__indicator=F("indicator"), unit__reports__year=F("year") - 1)
+        condition=Q(unit__reports__indicator=F("indicator"), unit__reports__year=year - 1)
         & Q(unit__reports__month=month),
     )
 
@@ -116,8 +118,8 @@ def figures(qs: QuerySet[Report], year: int) -> QuerySet[Report]:
         target_row=FilteredRelation(
             "unit__targets", condition=Q(unit__targets__indicator=F("indicator"), unit__targets__year=F("year"))
         ),
-        prev=_last_year(F("month")),
-        prev_dec=_last_year(12),
+        prev=_last_year(year, F("month")),
+        prev_dec=_last_year(year, 12),
     )
     qs = qs.annotate(
         target=F("target_row__value"),
