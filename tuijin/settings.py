@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tuijin.orgs",
     "tuijin.audit",
     "tuijin.indicators",
+    "tuijin.projects",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from tuijin.core import api as core_api
 from tuijin.core import views as core_views
 from tuijin.indicators import api as indicators_api
+from tuijin.projects import api as projects_api
 from tuijin.orgs import api as orgs_api
 
 router = DefaultRouter(trailing_slash=True)
@@ -13,10 +14,12 @@ router.register("units", orgs_api.UnitViewSet, basename="unit")
 router.register("ranking-groups", orgs_api.RankingGroupViewSet, basename="ranking-group")
 router.register("users", orgs_api.UserViewSet, basename="user")
 indicators_api.register(router)
+projects_api.register(router)
 
 api_v1 = [
     path("auth/token/", core_api.token, name="api-token"),
     *indicators_api.urlpatterns,
+    *projects_api.urlpatterns,
     *router.urls,
 ]
 
@@ -31,6 +34,7 @@ urlpatterns = [
     path("orgs/", include("tuijin.orgs.urls")),
     path("audit/", include("tuijin.audit.urls")),
     path("indicators/", include("tuijin.indicators.urls")),
+    path("projects/", include("tuijin.projects.urls")),
     path("api/v1/", include(core_api.open_to_drf(api_v1))),
     path("api/schema/", core_api.schema, name="api-schema"),
     path("api/docs/", core_api.docs, name="api-docs"),

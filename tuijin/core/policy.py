@@ -56,6 +56,14 @@ RULES: dict[str, frozenset[str]] = {
     "report.accept": frozenset({Role.SUPERVISOR}),
     "report.import": frozenset({Role.SUPERVISOR}),
     "analytics.view": BUSINESS_ROLES,
+    # Major projects. A project is in scope through its implementing unit; its lead leader,
+    # commissioner and agent also see it (Project.objects.visible_to). Designations, batches
+    # and node templates are the city's (policy.sees_all as well).
+    "project.view": BUSINESS_ROLES,
+    "project.manage": frozenset({Role.SUPERVISOR}),
+    "project.report": frozenset({Role.REPORTER}),
+    "project.stage": frozenset({Role.REPORTER, Role.SUPERVISOR}),
+    "project.import": frozenset({Role.SUPERVISOR}),
 }
 
 # Roles whose holders see every unit when they sit in a top-level (city) unit.

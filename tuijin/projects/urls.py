@@ -1,0 +1,6 @@
+"""Pages of the projects app; each page module owns its own patterns."""
+
+from tuijin.projects import views_library, views_progress, views_stats
+
+app_name = "projects"
+urlpatterns = [*views_library.urlpatterns, *views_progress.urlpatterns, *views_stats.urlpatterns]

@@ -1,0 +1,3 @@
+"""(being written in this session)"""
+
+urlpatterns: list = []
