@@ -247,6 +247,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind`; name their choice sets so the schema's enums are stable.
+    "ENUM_NAME_OVERRIDES": {
+        "IndicatorKindEnum": "tuijin.indicators.models.Kind",
+        "ProjectPlanKindEnum": "tuijin.projects.models.PlanKind",
+        "ImportBatchKindEnum": "tuijin.indicators.models.ImportBatch.Kind",
+    },
 }
 
 # Traffic lights of the pace gap (三色预警): amber within this many percentage points behind

@@ -31,8 +31,8 @@ def test_supervisor_logs_in_sees_the_navigation_and_switches_to_english(cast, lo
     expect(page.locator("[data-testid=home-scope]")).to_contain_text("全部单位")
     assert nav_labels(page) == ["首页", "指标填报", "对标对表", "系统管理"]
     assert nav_pages(page) == [
-        "首页", "月报审核", "未报单位", "更正申请", "完成矩阵", "单项排名", "进度预警",
-        "校验规则", "单位", "分类排名组", "用户", "接口文档",
+        "首页", "月报审核", "未报单位", "更正申请", "批量导入", "导入记录", "完成矩阵", "单项排名", "进度预警",
+        "指标体系", "年度目标", "填报日历", "校验规则", "单位", "分类排名组", "用户", "接口文档",
     ]  # fmt: skip
 
     page.click("[data-testid=lang-en]")
@@ -46,7 +46,8 @@ def test_supervisor_logs_in_sees_the_navigation_and_switches_to_english(cast, lo
 def test_reporter_sees_less_and_only_own_units(cast, login):
     page = login("reporter_a")
     assert nav_pages(page) == [
-        "首页", "本月填报", "月报审核", "完成矩阵", "单项排名", "进度预警", "单位", "分类排名组", "接口文档",
+        "首页", "本月填报", "月报审核", "Excel 模板填报", "完成矩阵", "单项排名", "进度预警",
+        "指标体系", "单位", "分类排名组", "接口文档",
     ]  # fmt: skip
     rows = page.locator("[data-testid=scope-units] tbody tr")
     expect(rows).to_have_count(3)
