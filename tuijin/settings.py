@@ -260,6 +260,12 @@ SPECTACULAR_SETTINGS = {
 TUIJIN_PACE_AMBER_PP = env.int("PACE_AMBER_PP", default=5)
 TUIJIN_RANK_MARK_N = env.int("RANK_MARK_N", default=3)
 
+# Major projects: a project cannot be marked started without its EIA and land checkpoints
+# (a supervisor may override with a reason; the project is then flagged). Photos of progress.
+TUIJIN_PROJECT_ADMISSION_RULES = _strict_bool("PROJECT_ADMISSION_RULES", True)
+TUIJIN_PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+TUIJIN_PHOTOS_PER_MONTH = env.int("PHOTOS_PER_MONTH", default=9)
+
 # Email is optional (notifications may go by webhook only). Production sends through SMTP;
 # locally and in tests mail is printed to the console.
 if PRODUCTION:

@@ -1,6 +1,7 @@
 """The demo city: what it holds, one login per role, and that loading twice changes nothing."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -59,3 +60,30 @@ def test_demo_is_not_loaded_into_a_real_installation(cast):
     call_command("load_demo", "--only-if-empty", stdout=out)
     assert "not loaded" in out.getvalue()
     assert not Unit.objects.filter(code="SL").exists()
+
+
+def test_demo_indicators_have_targets_ten_months_and_a_realistic_spread(demo):
+    from tuijin.indicators import analytics
+    from tuijin.indicators.models import CorrectionRequest, Indicator, Report, ReportRevision, Submission
+
+    assert Indicator.objects.count() == 11
+    assert Report.objects.filter(year=2026, month=10).exclude(unit__code="SL-YX").exists()
+    assert not Report.objects.filter(year=2026, month=10, unit__code="SL-YX").exists()  # 未报
+    statuses = set(Submission.objects.filter(year=2026, month=10).values_list("status", flat=True))
+    assert {"accepted", "submitted", "approved"} <= statuses
+    assert set(CorrectionRequest.objects.values_list("status", flat=True)) == {"approved", "pending"}
+    assert ReportRevision.objects.filter(kind="correction").count() == 1
+
+    # DESIGN.md's worked example is in the demo: 示例高新区's contracted foreign capital after July.
+    ranking = analytics.indicator_ranking(
+        Indicator.objects.get(code="FDI_C"), 2026, 7, RankingGroup.objects.get(code="G-ZONE")
+    )
+    row = next(r for r in ranking.rows if r.unit.code == "SL-GX")
+    assert (round(row.completion * 100, 1), round(row.time_progress * 100, 1)) == (Decimal("58.2"), Decimal("58.3"))
+    assert round(row.pace_gap, 1) == Decimal("-0.1")
+    county = analytics.indicator_ranking(
+        Indicator.objects.get(code="FAI"), 2026, 10, RankingGroup.objects.get(code="G-COUNTY")
+    )
+    bands = {r.band for r in county.rows}
+    assert len(bands) >= 2  # some ahead, some behind
+    assert [u.code for u in county.missing] == ["SL-YX"]

@@ -1,10 +1,12 @@
 """The demo city, app by app, in dependency order. Each app's `demo.load` is idempotent."""
 
+from tuijin.indicators import demo as indicators_demo
 from tuijin.orgs import demo as orgs_demo
 
 
 def load(password: str) -> dict:
     people = orgs_demo.load(password)
+    indicators_demo.load(people)
     return people
 
 

@@ -57,7 +57,7 @@ RULES: dict[str, frozenset[str]] = {
     "report.import": frozenset({Role.SUPERVISOR}),
     "analytics.view": BUSINESS_ROLES,
     # Major projects. A project is in scope through its implementing unit; its lead leader,
-    # commissioner and agent also see it (Project.objects.visible_to). Designations, batches
+    # commissioner and agent also see it (tuijin.projects.queries.visible_projects). Designations, batches
     # and node templates are the city's (policy.sees_all as well).
     "project.view": BUSINESS_ROLES,
     "project.manage": frozenset({Role.SUPERVISOR}),

@@ -40,7 +40,8 @@ class Cell:
 
     @property
     def css(self) -> str:
-        return f"tj-rag-{self.rag} tj-cell-{self.rag}" if self.rag else ""
+        fill = f"tj-rag-{self.rag} tj-cell-{self.rag}" if self.rag else ""
+        return f"text-end {fill}" if self.number is not None else fill
 
 
 @dataclass
@@ -48,6 +49,12 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
+
+    @property
+    def header_cells(self) -> list[tuple[str, bool]]:
+        """(header, numeric column?) — numbers align right, names and labels left."""
+        first = self.rows[0] if self.rows else []
+        return [(h, i < len(first) and first[i].number is not None) for i, h in enumerate(self.headers)]
 
 
 def _rounded(number: Decimal, places: int) -> Decimal:
