@@ -5,8 +5,8 @@ from rest_framework.routers import DefaultRouter
 from tuijin.core import api as core_api
 from tuijin.core import views as core_views
 from tuijin.indicators import api as indicators_api
-from tuijin.projects import api as projects_api
 from tuijin.orgs import api as orgs_api
+from tuijin.projects import api as projects_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -2,11 +2,13 @@
 
 from tuijin.indicators import demo as indicators_demo
 from tuijin.orgs import demo as orgs_demo
+from tuijin.projects import demo as projects_demo
 
 
 def load(password: str) -> dict:
     people = orgs_demo.load(password)
     indicators_demo.load(people)
+    projects_demo.load(people)
     return people
 
 

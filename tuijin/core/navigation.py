@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuijin.core import policy
 
-REPORTING, ANALYTICS, ADMIN = _("指标填报"), _("对标对表"), _("系统管理")
+REPORTING, ANALYTICS, PROJECTS, ADMIN = _("指标填报"), _("对标对表"), _("重大项目"), _("系统管理")
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,21 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry(_("Excel 模板填报"), "indicators:template_upload", "report.fill", REPORTING),
     NavEntry(_("批量导入"), "indicators:import_upload", "report.import", REPORTING),
     NavEntry(_("导入记录"), "indicators:import_batches", "report.import", REPORTING),
+    NavEntry(_("本月项目进展"), "projects:progress_unit", "project.report", PROJECTS),
+    NavEntry(_("项目库"), "projects:project_list", "project.view", PROJECTS),
+    NavEntry(_("我的项目"), "projects:my_projects", "project.view", PROJECTS),
+    NavEntry(_("项目统计"), "projects:stats", "project.view", PROJECTS),
+    NavEntry(_("滞后项目"), "projects:lagging", "project.view", PROJECTS),
+    NavEntry(_("项目时间轴"), "projects:portfolio", "project.view", PROJECTS),
+    NavEntry(_("集中开工批次"), "projects:batch_list", "project.view", PROJECTS),
+    NavEntry(_("项目投资更正"), "projects:progress_corrections", "project.manage", PROJECTS),
+    NavEntry(_("项目库导入"), "projects:import_upload", "project.import", PROJECTS),
     NavEntry(_("指标体系"), "indicators:indicator_list", "indicator.view", ADMIN),
     NavEntry(_("年度目标"), "indicators:targets", "target.manage", ADMIN),
     NavEntry(_("填报日历"), "indicators:reporting_calendar", "indicator.manage", ADMIN, city_wide=True),
     NavEntry(_("校验规则"), "indicators:rules", "indicator.manage", ADMIN, city_wide=True),
+    NavEntry(_("项目标签"), "projects:designation_list", "project.manage", ADMIN, city_wide=True),
+    NavEntry(_("节点模板"), "projects:node_template_list", "project.manage", ADMIN, city_wide=True),
     NavEntry(_("单位管理"), "orgs:unit_list", "unit.manage", ADMIN),
     NavEntry(_("单位"), "orgs:unit_list", "unit.view", ADMIN),
     NavEntry(_("分类排名组"), "orgs:group_list", "group.view", ADMIN),

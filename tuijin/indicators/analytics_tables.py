@@ -123,13 +123,13 @@ def ranking_table(result: analytics.Ranking) -> Table:
 def _mark_label(row: analytics.RankingRow) -> str:
     n = analytics.mark_n()
     if row.is_top:
-        return _("前%(n)s") % {"n": _chinese_number(n)}
+        return _("前%(n)s") % {"n": chinese_number(n)}
     if row.is_bottom:
-        return _("后%(n)s") % {"n": _chinese_number(n)}
+        return _("后%(n)s") % {"n": chinese_number(n)}
     return ""
 
 
-def _chinese_number(n: int) -> str:
+def chinese_number(n: int) -> str:
     return "一二三四五六七八九十"[n - 1] if 1 <= n <= 10 else str(n)
 
 
