@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -37,7 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Rank, Round
 
 from tuijin.core import policy
-from tuijin.indicators import metrics
+from tuijin.indicators import metrics, sqlcache
 from tuijin.indicators.models import (
     COUNTED_STATUSES,
     Direction,
@@ -288,10 +289,7 @@ def indicator_ranking(indicator: Indicator, year: int, month: int, group: Rankin
     if data_month is None:
         return result
     by_id = {u.pk: u for u in members}
-    qs = Report.objects.filter(indicator=indicator, year=year, month=data_month, unit_id__in=list(by_id))
-    columns = ["unit_id", "value", "target", "last_year_value", "rank_score", "rank", "rank_from_bottom",
-               "n_reported", "value_sum", "indicator__rank_key", *FLOAT_FIELDS]  # fmt: skip
-    data = list(ranked(figures(qs, year)).values(*columns))
+    data = _ranking_values(indicator.pk, group.pk, year, data_month)
     rows = [_row_from(d, by_id[d["unit_id"]]) for d in data]
     _mark(rows, [d["rank_from_bottom"] for d in data], mark_n())
     _link_above(rows, metrics.key_gap_scale(indicator.kind, indicator.rank_key))
@@ -304,6 +302,24 @@ def indicator_ranking(indicator: Indicator, year: int, month: int, group: Rankin
         result.average = value_sum / data[0]["n_reported"]
     result.best = [r.unit for r in rows if r.rank == 1]
     return result
+
+
+RANKING_COLUMNS = ("unit_id", "value", "target", "last_year_value", "rank_score", "rank", "rank_from_bottom",
+                   "n_reported", "value_sum", "indicator__rank_key", *FLOAT_FIELDS)  # fmt: skip
+
+
+def _ranking_values(indicator_id: int, group_id: int, year: int, data_month: int) -> list[dict]:
+    """The ranked figures of one indicator in one group (one window query, compiled once per period)."""
+
+    def build(ids):
+        qs = Report.objects.filter(
+            indicator_id=ids["indicator"], year=year, month=data_month,
+            unit__ranking_groups=ids["group"], unit__is_active=True,
+        )  # fmt: skip
+        return ranked(figures(qs, year)).values(*RANKING_COLUMNS)
+
+    key = ("indicator_ranking", connection.vendor, connection.alias, year, data_month)
+    return sqlcache.values(key, build, {"indicator": indicator_id, "group": group_id})
 
 
 def _mark(rows: list[RankingRow], from_bottom: list[int], n: int) -> None:
