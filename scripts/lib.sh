@@ -71,6 +71,25 @@ ensure_messages() {
   fi
 }
 
+ensure_system_packages() {
+  # CJK fonts for the bulletin PDFs and charts; pdftotext for the tests that read PDFs back.
+  local missing=()
+  [ -d /usr/share/fonts/opentype/noto ] || fc-list 2>/dev/null | grep -qi "Noto Serif CJK" || missing+=(fonts-noto-cjk)
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "Installing Debian packages: ${missing[*]}"
+    apt_install "${missing[@]}"
+  fi
+}
+
+ensure_pdf_fonts() {
+  # Cutting the CJK fonts to the GB2312 set takes a while once; afterwards PDFs render in seconds.
+  if [ ! -f "$ROOT/var/fonts/.done" ]; then
+    say "Preparing the PDF fonts (once)"
+    "$PY" manage.py prepare_pdf_fonts && touch "$ROOT/var/fonts/.done"
+  fi
+}
+
 ensure_chromium() {
   [ -x /usr/bin/chromium ] && return
   say "Installing Debian's chromium for the browser tests"

@@ -6,8 +6,10 @@ source "$(dirname "$0")/lib.sh"
 ensure_venv requirements-dev.txt
 ensure_assets
 ensure_chromium
+ensure_system_packages
 export TUIJIN_TESTING=1
 ensure_messages
+ensure_pdf_fonts
 
 say "ruff"
 "$VENV/bin/ruff" format --check .

@@ -62,6 +62,12 @@ INSTALLED_APPS = [
     "tuijin.audit",
     "tuijin.indicators",
     "tuijin.projects",
+    "tuijin.bulletins",
+    "tuijin.liaison",
+    "tuijin.assessment",
+    "tuijin.notifications",
+    "tuijin.meetings",
+    "tuijin.supervision",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tuijin.core.navigation.navigation",
+                "tuijin.notifications.context.inbox_count",
             ],
         },
     },
@@ -266,6 +273,40 @@ TUIJIN_PROJECT_ADMISSION_RULES = _strict_bool("PROJECT_ADMISSION_RULES", True)
 TUIJIN_PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 TUIJIN_PHOTOS_PER_MONTH = env.int("PHOTOS_PER_MONTH", default=9)
 
+# Contact sheets (工作联系单): answered within N days of receipt, counted in natural days by the
+# statutory rule or in working days; a transfer restarts the clock; an escalated sheet still
+# unsolved N days later goes on the mayor's office meeting agenda (0: only by the leader).
+TUIJIN_SHEET_ANSWER_DAYS = env.int("SHEET_ANSWER_DAYS", default=7)
+TUIJIN_SHEET_DAY_MODE = env.str("SHEET_DAY_MODE", default="natural")
+if TUIJIN_SHEET_DAY_MODE not in ("natural", "working"):
+    raise ImproperlyConfigured("SHEET_DAY_MODE must be natural or working")
+TUIJIN_SHEET_TRANSFER_RESTARTS_CLOCK = _strict_bool("SHEET_TRANSFER_RESTARTS_CLOCK", True)
+TUIJIN_SHEET_AGENDA_DAYS = env.int("SHEET_AGENDA_DAYS", default=7)
+TUIJIN_SHEET_ATTACHMENT_MAX_BYTES = env.int("SHEET_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+TUIJIN_SHEET_ATTACHMENTS_PER_SHEET = env.int("SHEET_ATTACHMENTS_PER_SHEET", default=10)
+
+# Assignments (督办): yellow within N days of the deadline; 催办 on the deadline (+0), 督办 after
+# +7 days, 挂牌督办 after +30 days. Attachments of assignments, sheets and meetings.
+TUIJIN_ASSIGNMENT_YELLOW_DAYS = env.int("ASSIGNMENT_YELLOW_DAYS", default=3)
+TUIJIN_ASSIGNMENT_REMIND_DAYS = env.int("ASSIGNMENT_REMIND_DAYS", default=0)
+TUIJIN_ASSIGNMENT_SUPERVISE_DAYS = env.int("ASSIGNMENT_SUPERVISE_DAYS", default=7)
+TUIJIN_ASSIGNMENT_LIST_DAYS = env.int("ASSIGNMENT_LIST_DAYS", default=30)
+TUIJIN_ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+TUIJIN_ATTACHMENTS_PER_UPLOAD = env.int("ATTACHMENTS_PER_UPLOAD", default=10)
+
+# Notifications: email copies of inbox items (off by default; robots per unit are set in the
+# app), and the site's address for the links in emails and robot messages.
+TUIJIN_EMAIL_NOTIFICATIONS = _strict_bool("EMAIL_NOTIFICATIONS", False)
+TUIJIN_SITE_URL = env.str("SITE_URL", default="")
+
+# Bulletin PDFs: free CJK fonts (Debian's fonts-noto-cjk), cut to the GB2312 set into
+# TUIJIN_PDF_FONT_DIR by `manage.py prepare_pdf_fonts` (setup runs it) so rendering stays fast.
+TUIJIN_PDF_FONT_FAMILY = {
+    "serif": env.str("PDF_FONT_SERIF", default="Noto Serif CJK SC"),
+    "sans": env.str("PDF_FONT_SANS", default="Noto Sans CJK SC"),
+}
+TUIJIN_PDF_FONT_DIR = env.path("PDF_FONT_DIR", default=BASE_DIR / "var" / "fonts")
+
 # Email is optional (notifications may go by webhook only). Production sends through SMTP;
 # locally and in tests mail is printed to the console.
 if PRODUCTION:
@@ -291,5 +332,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }

@@ -2,11 +2,17 @@ from django.conf import settings
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from tuijin.assessment import api as assessment_api
+from tuijin.bulletins import api as bulletins_api
 from tuijin.core import api as core_api
 from tuijin.core import views as core_views
 from tuijin.indicators import api as indicators_api
+from tuijin.liaison import api as liaison_api
+from tuijin.meetings import api as meetings_api
+from tuijin.notifications import api as notifications_api
 from tuijin.orgs import api as orgs_api
 from tuijin.projects import api as projects_api
+from tuijin.supervision import api as supervision_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -15,11 +21,23 @@ router.register("ranking-groups", orgs_api.RankingGroupViewSet, basename="rankin
 router.register("users", orgs_api.UserViewSet, basename="user")
 indicators_api.register(router)
 projects_api.register(router)
+bulletins_api.register(router)
+liaison_api.register(router)
+assessment_api.register(router)
+supervision_api.register(router)
+meetings_api.register(router)
+notifications_api.register(router)
 
 api_v1 = [
     path("auth/token/", core_api.token, name="api-token"),
     *indicators_api.urlpatterns,
     *projects_api.urlpatterns,
+    *bulletins_api.urlpatterns,
+    *liaison_api.urlpatterns,
+    *assessment_api.urlpatterns,
+    *supervision_api.urlpatterns,
+    *meetings_api.urlpatterns,
+    *notifications_api.urlpatterns,
     *router.urls,
 ]
 
@@ -35,6 +53,12 @@ urlpatterns = [
     path("audit/", include("tuijin.audit.urls")),
     path("indicators/", include("tuijin.indicators.urls")),
     path("projects/", include("tuijin.projects.urls")),
+    path("bulletins/", include("tuijin.bulletins.urls")),
+    path("liaison/", include("tuijin.liaison.urls")),
+    path("assessment/", include("tuijin.assessment.urls")),
+    path("supervision/", include("tuijin.supervision.urls")),
+    path("meetings/", include("tuijin.meetings.urls")),
+    path("notifications/", include("tuijin.notifications.urls")),
     path("api/v1/", include(core_api.open_to_drf(api_v1))),
     path("api/schema/", core_api.schema, name="api-schema"),
     path("api/docs/", core_api.docs, name="api-docs"),

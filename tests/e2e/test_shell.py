@@ -29,10 +29,16 @@ def test_supervisor_logs_in_sees_the_navigation_and_switches_to_english(cast, lo
     page = login("supervisor")
     expect(page.locator("[data-testid=home-unit]")).to_have_text("示例市")
     expect(page.locator("[data-testid=home-scope]")).to_contain_text("全部单位")
-    assert nav_labels(page) == ["首页", "指标填报", "对标对表", "重大项目", "系统管理"]
+    assert nav_labels(page) == [
+        "首页", "我的消息", "指标填报", "对标对表", "重大项目",
+        "工作联系单", "督办事项", "会议点评", "通报", "考核", "系统管理",
+    ]  # fmt: skip
     assert nav_pages(page) == [
-        "首页", "月报审核", "未报单位", "更正申请", "批量导入", "导入记录", "完成矩阵", "单项排名", "进度预警",
+        "首页", "我的消息", "月报审核", "未报单位", "更正申请", "批量导入", "导入记录",
+        "完成矩阵", "单项排名", "进度预警",
         "项目库", "我的项目", "项目统计", "滞后项目", "项目时间轴", "集中开工批次", "项目投资更正", "项目库导入",
+        "全部联系单", "市长办公会议议题", "办理统计", "督办事项", "督办统计", "任务清单·责任清单", "交办事项",
+        "会议点评", "登记会议", "通报", "起草通报", "考核方案", "考核申诉",
         "指标体系", "年度目标", "填报日历", "校验规则", "项目标签", "节点模板",
         "单位", "分类排名组", "用户", "接口文档",
     ]  # fmt: skip
@@ -48,9 +54,10 @@ def test_supervisor_logs_in_sees_the_navigation_and_switches_to_english(cast, lo
 def test_reporter_sees_less_and_only_own_units(cast, login):
     page = login("reporter_a")
     assert nav_pages(page) == [
-        "首页", "本月填报", "月报审核", "Excel 模板填报", "完成矩阵", "单项排名", "进度预警",
+        "首页", "我的消息", "本月填报", "月报审核", "Excel 模板填报", "完成矩阵", "单项排名", "进度预警",
         "本月项目进展", "项目库", "我的项目", "项目统计", "滞后项目", "项目时间轴", "集中开工批次",
-        "指标体系", "单位", "分类排名组", "接口文档",
+        "本单位发起", "全部联系单", "办理统计", "督办事项", "本单位督办事项", "督办统计", "任务清单·责任清单",
+        "会议点评", "通报", "考核方案", "指标体系", "单位", "分类排名组", "接口文档",
     ]  # fmt: skip
     rows = page.locator("[data-testid=scope-units] tbody tr")
     expect(rows).to_have_count(3)
@@ -61,7 +68,7 @@ def test_reporter_sees_less_and_only_own_units(cast, login):
 
 def test_auditor_sees_only_the_audit_log(cast, login):
     page = login("auditor")
-    assert nav_pages(page) == ["首页", "审计日志", "接口文档"]
+    assert nav_pages(page) == ["首页", "我的消息", "审计日志", "接口文档"]
     page.goto("/audit/")
     expect(page.locator("[data-testid=audit-table]")).to_contain_text("登录")
 

@@ -204,3 +204,16 @@ def test_anonymous_users_are_sent_to_the_login_page(cast, project, client):
 def test_photos_are_not_under_the_public_media_url(cast, project, client_for):
     photo = save(cast, project, [jpeg_upload()]).photos.get()
     assert client_for(cast.supervisor).get(f"/media/{photo.image.name}").status_code == 404
+
+
+def test_a_truncated_png_is_refused_even_when_a_library_made_pillow_lenient():
+    # WeasyPrint (the bulletin PDFs) turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES.
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        data = image_bytes("PNG", size=(400, 400))
+        with pytest.raises(ValidationError, match="JPEG/PNG/HEIC"):
+            photos.inspect(data[: len(data) // 2])
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False

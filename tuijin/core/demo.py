@@ -1,14 +1,26 @@
 """The demo city, app by app, in dependency order. Each app's `demo.load` is idempotent."""
 
+from tuijin.assessment import demo as assessment_demo
+from tuijin.bulletins import demo as bulletins_demo
 from tuijin.indicators import demo as indicators_demo
+from tuijin.liaison import demo as liaison_demo
+from tuijin.meetings import demo as meetings_demo
+from tuijin.notifications import demo as notifications_demo
 from tuijin.orgs import demo as orgs_demo
 from tuijin.projects import demo as projects_demo
+from tuijin.supervision import demo as supervision_demo
 
 
 def load(password: str) -> dict:
     people = orgs_demo.load(password)
     indicators_demo.load(people)
     projects_demo.load(people)
+    liaison_demo.load(people)
+    supervision_demo.load(people)
+    meetings_demo.load(people)
+    bulletins_demo.load(people)
+    assessment_demo.load(people)
+    notifications_demo.load(people)
     return people
 
 

@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from tuijin.core import policy
 
-REPORTING, ANALYTICS, PROJECTS, ADMIN = _("指标填报"), _("对标对表"), _("重大项目"), _("系统管理")
+REPORTING, ANALYTICS, PROJECTS = _("指标填报"), _("对标对表"), _("重大项目")
+SHEETS, ASSIGNMENTS, MEETINGS, BULLETINS, ASSESSMENT = (
+    _("工作联系单"),
+    _("督办事项"),
+    _("会议点评"),
+    _("通报"),
+    _("考核"),
+)
+ADMIN = _("系统管理")
 
 
 @dataclass(frozen=True)
@@ -23,12 +31,14 @@ class NavEntry:
     action: str
     section: str | Promise = ""
     city_wide: bool = False  # only for users who see every unit (city-level configuration pages)
+    badge: bool = False  # show the unread-messages count beside the entry
 
 
 # Order matters: sections appear in the order of their first entry, and for a URL offered
 # under several labels (one page, several roles) the first allowed label wins.
 NAV: tuple[NavEntry, ...] = (
     NavEntry(_("首页"), "home", policy.AUTHENTICATED),
+    NavEntry(_("我的消息"), "notifications:inbox", policy.AUTHENTICATED, badge=True),
     NavEntry(_("本月填报"), "indicators:fill", "report.fill", REPORTING),
     NavEntry(_("月报审核"), "indicators:submissions", "report.view", REPORTING),
     NavEntry(_("未报单位"), "indicators:missing", "report.accept", REPORTING),
@@ -48,12 +58,31 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry(_("集中开工批次"), "projects:batch_list", "project.view", PROJECTS),
     NavEntry(_("项目投资更正"), "projects:progress_corrections", "project.manage", PROJECTS),
     NavEntry(_("项目库导入"), "projects:import_upload", "project.import", PROJECTS),
+    NavEntry(_("本单位发起"), "liaison:sent", "sheet.write", SHEETS),
+    NavEntry(_("本部门承办"), "liaison:inbox", "sheet.handle", SHEETS),
+    NavEntry(_("升级至我"), "liaison:escalated", "sheet.escalation", SHEETS),
+    NavEntry(_("全部联系单"), "liaison:all", "sheet.view", SHEETS),
+    NavEntry(_("市长办公会议议题"), "liaison:agenda", "sheet.agenda", SHEETS, city_wide=True),
+    NavEntry(_("办理统计"), "liaison:stats", "sheet.view", SHEETS),
+    NavEntry(_("督办事项"), "supervision:list", "assignment.view", ASSIGNMENTS),
+    NavEntry(_("本单位督办事项"), "supervision:mine", "assignment.report", ASSIGNMENTS),
+    NavEntry(_("督办统计"), "supervision:counts", "assignment.view", ASSIGNMENTS),
+    NavEntry(_("任务清单·责任清单"), "supervision:task_list", "assignment.view", ASSIGNMENTS),
+    NavEntry(_("交办事项"), "supervision:create", "assignment.manage", ASSIGNMENTS),
+    NavEntry(_("会议点评"), "meetings:list", "meeting.view", MEETINGS),
+    NavEntry(_("登记会议"), "meetings:create", "meeting.manage", MEETINGS),
+    NavEntry(_("通报"), "bulletins:list", "bulletin.view", BULLETINS),
+    NavEntry(_("起草通报"), "bulletins:create", "bulletin.manage", BULLETINS),
+    NavEntry(_("考核方案"), "assessment:scheme_list", "assessment.view", ASSESSMENT),
+    NavEntry(_("考核申诉"), "assessment:objection_list", "assessment.manage", ASSESSMENT),
     NavEntry(_("指标体系"), "indicators:indicator_list", "indicator.view", ADMIN),
     NavEntry(_("年度目标"), "indicators:targets", "target.manage", ADMIN),
     NavEntry(_("填报日历"), "indicators:reporting_calendar", "indicator.manage", ADMIN, city_wide=True),
     NavEntry(_("校验规则"), "indicators:rules", "indicator.manage", ADMIN, city_wide=True),
     NavEntry(_("项目标签"), "projects:designation_list", "project.manage", ADMIN, city_wide=True),
     NavEntry(_("节点模板"), "projects:node_template_list", "project.manage", ADMIN, city_wide=True),
+    NavEntry(_("节假日设置"), "notifications:calendar", "calendar.manage", ADMIN),
+    NavEntry(_("群机器人"), "notifications:channels", "notification.manage", ADMIN),
     NavEntry(_("单位管理"), "orgs:unit_list", "unit.manage", ADMIN),
     NavEntry(_("单位"), "orgs:unit_list", "unit.view", ADMIN),
     NavEntry(_("分类排名组"), "orgs:group_list", "group.view", ADMIN),
@@ -81,7 +110,7 @@ def groups_for(user) -> list[dict]:
         seen.add(entry.url_name)
         key = str(entry.section or entry.label)
         group = groups.setdefault(key, {"label": entry.section or entry.label, "items": []})
-        group["items"].append({"label": entry.label, "url": reverse(entry.url_name)})
+        group["items"].append({"label": entry.label, "url": reverse(entry.url_name), "badge": entry.badge})
     return list(groups.values())
 
 

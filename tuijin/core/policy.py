@@ -64,6 +64,42 @@ RULES: dict[str, frozenset[str]] = {
     "project.report": frozenset({Role.REPORTER}),
     "project.stage": frozenset({Role.REPORTER, Role.SUPERVISOR}),
     "project.import": frozenset({Role.SUPERVISOR}),
+    # Notifications (engineer n): a unit's group robot is set by the system administrator; the
+    # working-day calendar is read by everyone (deadlines) and entered by the system administrator.
+    "notification.manage": frozenset({Role.SYSADMIN}),
+    "calendar.view": ALL_ROLES,
+    "calendar.manage": frozenset({Role.SYSADMIN}),
+    # Assignments (督办) and meetings. An assignment is in scope through its owner unit (its
+    # co-units and its responsible leader see it too: tuijin.supervision.queries.visible_assignments);
+    # `assignment.report` is further limited to the people of the owner unit itself.
+    "assignment.view": BUSINESS_ROLES,
+    "assignment.manage": frozenset({Role.SUPERVISOR}),
+    "assignment.report": frozenset({Role.REPORTER, Role.UNIT_HEAD, Role.HANDLER}),
+    "meeting.view": BUSINESS_ROLES,
+    "meeting.manage": frozenset({Role.SUPERVISOR}),
+    # Year-end assessment (目标责任制考核). A result is in scope through its unit: a unit's own
+    # people see its published result; supervisors and leaders in scope see drafts too. Schemes
+    # are managed by a supervisor whose scope holds every unit of the scheme's ranking group;
+    # an objection (申诉) is filed by the head or a reporter of the unit itself.
+    "assessment.view": BUSINESS_ROLES,
+    "assessment.manage": frozenset({Role.SUPERVISOR}),
+    "assessment.object": frozenset({Role.UNIT_HEAD, Role.REPORTER}),
+    # Work contact sheets (工作联系单). A sheet is seen by its sender unit, the addressed and copied
+    # departments, the leaders it was escalated to (tuijin.liaison.queries.visible_sheets); only the
+    # sender unit itself writes, confirms or reopens, only the addressed department answers its part,
+    # the escalation leader instructs/reassigns/puts it on the agenda, a city-level supervisor keeps
+    # the mayor's office meeting agenda and records its decision.
+    "sheet.view": BUSINESS_ROLES,
+    "sheet.write": frozenset({Role.REPORTER, Role.UNIT_HEAD}),
+    "sheet.handle": frozenset({Role.HANDLER, Role.UNIT_HEAD}),
+    "sheet.escalation": frozenset({Role.LEADER}),
+    "sheet.agenda": frozenset({Role.SUPERVISOR}),
+    # Bulletins (通报). A published bulletin is read by the units it was published to (its scope:
+    # every unit for a city-wide one) and by those whose view covers its scope; drafts only by
+    # supervisors; a supervisor drafts, edits and publishes within their own scope
+    # (tuijin.bulletins.queries.visible / may_manage).
+    "bulletin.view": BUSINESS_ROLES,
+    "bulletin.manage": frozenset({Role.SUPERVISOR}),
 }
 
 # Roles whose holders see every unit when they sit in a top-level (city) unit.

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from django.utils.module_loading import import_string
 
-PROVIDERS = ("tuijin.indicators.todos.for_user",)
+PROVIDERS = (
+    "tuijin.notifications.todos.for_user",
+    "tuijin.indicators.todos.for_user",
+    "tuijin.liaison.todos.for_user",
+    "tuijin.supervision.todos.for_user",
+    "tuijin.bulletins.todos.for_user",
+    "tuijin.assessment.todos.for_user",
+)
 
 LEVELS = {"danger": 0, "warning": 1, "info": 2}
 

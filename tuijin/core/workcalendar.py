@@ -44,7 +44,7 @@ class Calendar:
         overrides, declared = self._year(day.year)
         if day in overrides:
             return overrides[day]
-        if _package_knows(day.year):
+        if package_knows(day.year):
             return chinese_calendar.is_workday(day)
         if declared:
             return day.weekday() < 5
@@ -88,7 +88,7 @@ class Calendar:
         return self._years[year]
 
 
-def _package_knows(year: int) -> bool:
+def package_knows(year: int) -> bool:
     try:
         chinese_calendar.is_workday(dt.date(year, 6, 1))
     except NotImplementedError:

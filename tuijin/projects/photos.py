@@ -24,7 +24,7 @@ import pillow_heif
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 pillow_heif.register_heif_opener()
 
@@ -124,6 +124,8 @@ def inspect(data: bytes) -> CheckedPhoto:
 
 def _decode(data: bytes, kind: Kind) -> Image.Image:
     # Pillow warns between MAX_IMAGE_PIXELS and twice that and raises beyond: both refuse here.
+    # A truncated upload is refused even if a library turned on Pillow's process-wide leniency.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

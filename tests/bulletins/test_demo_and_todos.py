@@ -1,0 +1,43 @@
+"""The bulletin's selection of indicators and groups, its todo items, and the demo loader."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tests.bulletins.support import YEAR, june, report, target
+from tuijin.bulletins import services, todos
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_bulletin_may_cover_chosen_indicators_and_groups(cast, catalogue):
+    june(cast, catalogue)
+    target(cast.county_a, catalogue.fdi, 1000)
+    report(cast.county_a, catalogue.fdi, 6, 500)
+    bulletin = services.bulletin_create(
+        actor=cast.supervisor, period_type="month", year=YEAR, period=6, indicators=["FAI"], groups=["G-CTY"]
+    )
+    keys = {i.get("key") for i in bulletin.content["items"] if i["type"] == "table"}
+    assert "rank.FAI.G-CTY" in keys
+    assert not {"rank.FAI.G-ZN", "rank.FDI.G-CTY"} & keys
+    # The headline sums the chosen group's members only, and says how many they are.
+    overview = next(i for i in bulletin.content["items"] if i.get("key") == "overview.table")
+    assert overview["title"] == "全市主要指标完成情况（2026年1—6月，2 个排名单位）"
+    assert bulletin.blocks.get(key="overview.FAI").text.startswith("全市累计完成固定资产投资 490.0 亿元")
+    assert bulletin.selection == {"groups": ["G-CTY"], "indicators": ["FAI"]}
+
+
+def test_unknown_codes_are_refused(cast, catalogue):
+    with pytest.raises(ValidationError) as caught:
+        services.bulletin_create(actor=cast.supervisor, period_type="month", year=YEAR, period=6, indicators=["NOPE"])
+    assert "NOPE" in str(caught.value)
+
+
+def test_todos_name_drafts_to_supervisors_and_unread_bulletins_to_readers(cast, catalogue):
+    june(cast, catalogue)
+    draft = services.bulletin_create(actor=cast.supervisor, period_type="month", year=YEAR, period=6)
+    assert [t.title for t in todos.for_user(cast.supervisor)] == ["待发布的通报草稿"]
+    assert todos.for_user(cast.reporter_a) == []  # a draft is not theirs to see
+    bulletin = services.bulletin_publish(actor=cast.supervisor, bulletin=draft, expected_version=draft.version)
+    assert [t.title for t in todos.for_user(cast.reporter_a)] == ["未读的通报"]
+    services.bulletin_record_read(user=cast.reporter_a, bulletin=bulletin)
+    assert todos.for_user(cast.reporter_a) == []

@@ -1,0 +1,54 @@
+"""A department answers a contact sheet in Chromium — accepts it with a promised date, then
+resolves it — and the sender confirms it (销号)."""
+
+import pytest
+import time_machine
+from playwright.sync_api import expect
+
+from tuijin.liaison import services
+from tuijin.liaison.models import ContactSheet, SheetStatus
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def sheet(cast):
+    with time_machine.travel("2026-03-10 10:00 +0800"):
+        draft = services.sheet_create(
+            actor=cast.reporter_a, title="关于物流园用地指标的工作联系单", problem="物流园项目用地指标尚未落实。",
+            request="请市资规局协调落实用地指标。", departments=[cast.department],
+        )  # fmt: skip
+        yield services.sheet_send(actor=cast.reporter_a, sheet=draft)
+
+
+def test_the_department_answers_and_the_sender_confirms(sheet, login, page):
+    login("handler")
+    page.goto("/liaison/inbox/")
+    row = page.locator("[data-testid=sheet-row]", has_text="物流园用地指标")
+    expect(row).to_contain_text("待受理")
+    row.locator("a").first.click()
+
+    form = page.locator("[data-testid=accept-form]")
+    form.locator("textarea[name=answer]").fill("已受理，将在全市范围内统筹调剂用地指标。")
+    form.locator("input[name=promised_on]").fill("2026-03-31")
+    page.click("[data-testid=accept-submit]")
+    expect(page.locator(".alert-success")).to_contain_text("已受理")
+    expect(page.locator("[data-testid=part-C-D] [data-testid=part-status]")).to_have_text("已受理")
+    expect(page.locator("[data-testid=part-C-D]")).to_contain_text("承诺 2026-03-31 前办结")
+
+    page.locator("[data-testid=resolve-form] textarea[name=result]").fill("已调剂用地指标 12 亩并下达。")
+    page.click("[data-testid=resolve-submit]")
+    expect(page.locator("[data-testid=sheet-status]")).to_have_text("已办结")
+    expect(page.locator("[data-testid=timeline]")).to_contain_text("办结")
+
+    page.context.clear_cookies()
+    login("reporter_a")
+    page.goto("/liaison/sent/?status=resolved")
+    page.locator("[data-testid=sheet-row] a", has_text="物流园用地指标").click()
+    expect(page.locator("[data-testid=confirm-form]")).to_be_visible()
+    page.locator("[data-testid=confirm-form] textarea[name=note]").fill("指标已落实，同意销号。")
+    page.click("[data-testid=confirm-submit]")
+    expect(page.locator(".alert-success")).to_contain_text("联系单已销号")
+    expect(page.locator("[data-testid=sheet-status]")).to_have_text("已销号")
+    expect(page.locator("[data-testid=timeline]")).to_contain_text("销号")
+    assert ContactSheet.objects.get(pk=sheet.pk).status == SheetStatus.CONFIRMED

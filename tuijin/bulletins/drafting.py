@@ -1,0 +1,461 @@
+"""Drafting a bulletin from the data: every figure comes from the apps' own functions.
+
+- Indicators: `tuijin.indicators.analytics.indicator_ranking` per (indicator, ranking group) —
+  the same rows the 对标对表 pages and `/api/v1/analytics/indicator/` show; cells through
+  `analytics_tables` (rounded at display only).
+- Headline figures of the scope (全市…): the scope unit's own ranked row where it is a member of a
+  group; else the sums of the rows of the members in scope, put through `indicators.metrics`
+  (completion, YoY, growth change) — sums only for kinds that sum.
+- Projects: `tuijin.projects.stats` (figures, unit_rows, lagging_batches, slow_to_start, idle) and
+  their `stats_tables`.
+- Contact sheets and assignments: `tuijin.liaison.stats` and `tuijin.supervision.queries` (see
+  `sections_liaison`).
+
+The result is a `document.Document`: items, generated texts per block, and chart PNGs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from tuijin.bulletins import charts, phrases
+from tuijin.bulletins.document import Document, cell
+from tuijin.indicators import analytics, metrics
+from tuijin.indicators import analytics_tables as at
+from tuijin.indicators.models import Indicator, Report
+from tuijin.orgs.models import RankingGroup, Unit
+from tuijin.projects import metrics as project_metrics
+from tuijin.projects import stats, stats_tables
+from tuijin.projects.models import Batch, Project
+
+CHINESE_ORDINALS = "一二三四五六七八九十"
+LIST_LIMIT = 30  # rows of a project list shown in the bulletin; the rest are counted
+CLOSE_RACE_PP = Decimal(1)  # "仅高于 …" is said when the top two are closer than this
+MONEY = stats_tables.MONEY_DECIMALS
+
+
+def ordinal(i: int) -> str:
+    return CHINESE_ORDINALS[i - 1] if 1 <= i <= 10 else str(i)
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    period_type: str  # "month" | "quarter"
+    period: int
+
+    @property
+    def month(self) -> int:
+        return self.period if self.period_type == "month" else self.period * 3
+
+    @property
+    def label(self) -> str:
+        if self.period_type == "month":
+            return f"{self.year}年{self.period}月"
+        return f"{self.year}年第{ordinal(self.period)}季度"
+
+    @property
+    def span(self) -> str:
+        return f"{self.year}年1—{self.month}月"
+
+
+def subject(scope_unit: Unit | None) -> str:
+    """全市 for the whole (the root's kind: 市, 省, 县), else the scope unit's name."""
+    if scope_unit is not None:
+        return scope_unit.name
+    root = Unit.objects.filter(depth=1, is_active=True).order_by("path").first()
+    return f"全{root.name[-1]}" if root and root.name else "全市"
+
+
+def title(period: Period, scope_unit: Unit | None) -> str:
+    prefix = scope_unit.name if scope_unit is not None else ""
+    return f"{prefix}{period.label}重点工作和重大项目推进情况通报"
+
+
+def scope_groups(scope_unit: Unit | None, codes: list[str] | None = None) -> list[RankingGroup]:
+    """The ranking groups with an active member in scope (a ranking compares all its members),
+    limited to `codes` when given."""
+    members = Unit.objects.filter(is_active=True)
+    if scope_unit is not None:
+        members = members.filter(path__startswith=scope_unit.path)
+    qs = RankingGroup.objects.filter(pk__in=RankingGroup.objects.filter(units__in=members).values("pk"))
+    if codes:
+        qs = qs.filter(code__in=codes)
+    return list(qs.order_by("sort_order", "code"))
+
+
+# --- the indicator rankings ---------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorRankings:
+    indicator: Indicator
+    rankings: list[analytics.Ranking] = field(default_factory=list)
+
+
+def rankings(
+    groups: list[RankingGroup], year: int, month: int, codes: list[str] | None = None
+) -> list[IndicatorRankings]:
+    """Every (indicator, group) ranking of the period (of the indicators `codes`, when given), by key
+    work and indicator order."""
+    by_indicator: dict[int, IndicatorRankings] = {}
+    for group in groups:
+        indicators = analytics.group_indicators(group)
+        for indicator in indicators.filter(code__in=codes) if codes else indicators:
+            entry = by_indicator.setdefault(indicator.pk, IndicatorRankings(indicator))
+            entry.rankings.append(analytics.indicator_ranking(indicator, year, month, group))
+    return sorted(
+        by_indicator.values(),
+        key=lambda e: (e.indicator.key_work.sort_order, e.indicator.key_work.code, e.indicator.sort_order,
+                       e.indicator.code),
+    )  # fmt: skip
+
+
+def mark_label(row: analytics.RankingRow) -> str:
+    n = at.chinese_number(analytics.mark_n())
+    return f"前{n}" if row.is_top else f"后{n}" if row.is_bottom else ""
+
+
+def ranking_headers(ind: Indicator) -> list[str]:
+    return ["名次", "单位", f"本期值（{ind.measure}）", "完成率" if ind.sums else "高于目标（百分点）",
+            "进度差（百分点）", "同比增速", "标记"]  # fmt: skip
+
+
+def ranking_rows(result: analytics.Ranking) -> list[list[dict]]:
+    ind = result.indicator
+    rows = []
+    for r in result.rows:
+        rows.append([
+            cell(at.text(str(r.rank) if r.rank else at.DASH)), cell(at.text(r.unit.name)),
+            cell(at.amount(r.value, ind.decimals), r.value), cell(at.completion_cell(ind, r.completion), r.completion),
+            cell(at.points(r.pace_gap, r.rag), r.pace_gap), cell(at.percent(r.yoy), r.yoy),
+            cell(at.text(mark_label(r))),
+        ])  # fmt: skip
+    for unit in result.missing:
+        rows.append([cell(at.text("未报")), cell(at.text(unit.name)), *[cell(at.text(at.DASH))] * 5])
+    return rows
+
+
+def ranking_paragraph(result: analytics.Ranking) -> str:
+    ind = result.indicator
+    top = [r.unit.name for r in result.rows if r.is_top]
+    bottom = [r.unit.name for r in result.rows if r.is_bottom]
+    sentence = phrases.ranking_sentence(
+        name=ind.name, group=result.group.name, top=top, bottom=bottom, missing=[u.name for u in result.missing],
+        n=at.chinese_number(analytics.mark_n()),
+    )  # fmt: skip
+    ranked = [r for r in result.rows if r.rank is not None]
+    if len(ranked) >= 2 and ind.rank_key != "value" and ranked[1].gap_to_above is not None:
+        leader, second = ranked[0], ranked[1]
+        if leader.rank != second.rank and second.gap_to_above < CLOSE_RACE_PP:
+            close = phrases.close_race_sentence(
+                leader=leader.unit.name, runner_up=second.unit.name, gap_pp=second.gap_to_above
+            )
+            sentence = phrases.SEP.join([sentence, f"第一名{close}"])
+    return sentence
+
+
+# --- the headline figures of the scope --------------------------------------------------------------
+
+
+@dataclass
+class Headline:
+    indicator: Indicator
+    value: Decimal | None
+    target: Decimal | None
+    completion: Decimal | None
+    time_progress: Decimal | None
+    pace_gap: Decimal | None
+    yoy: Decimal | None
+    growth_change: Decimal | None
+    reported: int
+    met: int = 0  # rates and levels: units at or above target
+    own: analytics.RankingRow | None = None
+
+
+def _in_scope(rows: list[analytics.RankingRow], scope_unit: Unit | None) -> list[analytics.RankingRow]:
+    seen: dict[int, analytics.RankingRow] = {}
+    for r in rows:
+        if scope_unit is None or r.unit.path.startswith(scope_unit.path):
+            seen.setdefault(r.unit.pk, r)
+    # A member nested below another member would count twice: keep the outermost.
+    paths = [r.unit.path for r in seen.values()]
+    return [r for r in seen.values() if not any(r.unit.path != p and r.unit.path.startswith(p) for p in paths)]
+
+
+def _prev_sums(indicator: Indicator, year: int, month: int, unit_ids: list[int]) -> tuple:
+    """Last year's counted figures of the same month for these units (for the growth change)."""
+    sums = Report.objects.filter(
+        analytics.counted(), indicator=indicator, year=year - 1, month=month, unit_id__in=unit_ids,
+        last_year_value__isnull=False,
+    ).aggregate(value=Sum("value"), last=Sum("last_year_value"))  # fmt: skip
+    return sums["value"], sums["last"]
+
+
+def headline(entry: IndicatorRankings, scope_unit: Unit | None, year: int, month: int) -> Headline | None:
+    ind = entry.indicator
+    due = [r for r in entry.rankings if r.is_due]
+    if not due:
+        return None
+    progress = due[0].time_progress
+    rows = _in_scope([row for r in due for row in r.rows], scope_unit)
+    if scope_unit is not None and (own := next((r for r in rows if r.unit.pk == scope_unit.pk), None)):
+        return Headline(ind, own.value, own.target, own.completion, own.time_progress, own.pace_gap, own.yoy,
+                        own.growth_change, 1, own=own)  # fmt: skip
+    if not rows:
+        return None
+    if not ind.sums:
+        met = sum(1 for r in rows if r.completion is not None and r.completion >= 0)
+        return Headline(ind, None, None, None, progress, None, None, None, len(rows), met=met)
+    value = sum((r.value for r in rows), Decimal(0))
+    with_target = [r for r in rows if r.target is not None]
+    target = sum((r.target for r in with_target), Decimal(0)) if with_target else None
+    completion = metrics.completion(ind.kind, ind.direction, sum((r.value for r in with_target), Decimal(0)), target)
+    with_last = [r for r in rows if r.last_year_value is not None]
+    this, last = sum((r.value for r in with_last), Decimal(0)), sum((r.last_year_value for r in with_last), Decimal(0))
+    prev_value, prev_last = _prev_sums(ind, year, due[0].data_month, [r.unit.pk for r in with_last])
+    return Headline(
+        ind, value, target, completion, progress, metrics.pace_gap(ind.kind, ind.direction, completion, progress),
+        metrics.yoy(this, last) if with_last else None,
+        metrics.growth_change(this, last, prev_value, prev_last) if with_last else None, len(rows),
+    )  # fmt: skip
+
+
+def headline_sentence(h: Headline, who: str, month: int) -> str:
+    ind = h.indicator
+    if ind.sums and h.value is not None:
+        return phrases.cumulative_sentence(
+            subject=who, name=ind.name, value=h.value, decimals=ind.decimals, measure=ind.measure, yoy=h.yoy,
+            growth_change=h.growth_change, completion=h.completion, time_progress=h.time_progress, month=month,
+            verb="" if ind.kind == "count" else "完成",
+        )  # fmt: skip
+    if h.own is not None:
+        return phrases.level_sentence(
+            subject=who, name=ind.name, value=h.own.value, decimals=ind.decimals, measure=ind.measure,
+            target=h.own.target, lower_is_better=ind.direction == "lower",
+        )  # fmt: skip
+    return phrases.targets_met_sentence(subject=who, name=ind.name, met=h.met, reported=h.reported)
+
+
+def overview_headers(month: int) -> list[str]:
+    headers = ["指标", "计量单位", "累计完成", "完成率", "时序进度", "进度差（百分点）", "同比增速"]
+    return [*headers, "时间过半、任务过半"] if month == phrases.MID_YEAR_MONTH else headers
+
+
+def overview_row(h: Headline, month: int) -> list[dict]:
+    ind = h.indicator
+    row = [
+        cell(at.text(ind.name)), cell(at.text(ind.measure)), cell(at.amount(h.value, ind.decimals), h.value),
+        cell(at.completion_cell(ind, h.completion), h.completion), cell(at.percent(h.time_progress), h.time_progress),
+        cell(at.points(h.pace_gap, metrics.rag(h.pace_gap, analytics.amber_pp())), h.pace_gap),
+        cell(at.percent(h.yoy), h.yoy),
+    ]  # fmt: skip
+    if month == phrases.MID_YEAR_MONTH:
+        verdict = phrases.is_half_and_half(h.completion, h.time_progress, month) if ind.sums else None
+        row.append(cell(at.text({True: "是", False: "否", None: at.DASH}[verdict])))
+    return row
+
+
+# --- the sections ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    period: Period
+    scope_unit: Unit | None
+    groups: list[RankingGroup]
+    entries: list[IndicatorRankings]
+    who: str
+    as_of: dt.date
+
+
+def section_overview(doc: Document, ctx: Context, number: int) -> None:
+    doc.h1(f"{ordinal(number)}、总体情况")
+    month = ctx.period.month
+    headlines = [h for e in ctx.entries if (h := headline(e, ctx.scope_unit, ctx.period.year, month))]
+    if not headlines:
+        doc.p("overview.none", f"{ctx.period.span}暂无已报送的指标数据")
+        return
+    for h in headlines:
+        doc.p(f"overview.{h.indicator.code}", headline_sentence(h, ctx.who, month))
+    # The headline sums the members of the bulletin's groups in scope: say how many they are.
+    members = Unit.objects.filter(ranking_groups__in=ctx.groups, is_active=True)
+    if ctx.scope_unit is not None:
+        members = members.filter(path__startswith=ctx.scope_unit.path)
+    n = members.distinct().count()
+    table = at.Table(f"{ctx.who}主要指标完成情况（{ctx.period.span}，{n} 个排名单位）", overview_headers(month))
+    doc.table("overview.table", table, rows=[overview_row(h, month) for h in headlines], label=0)
+
+
+def section_rankings(doc: Document, ctx: Context, number: int) -> None:
+    doc.h1(f"{ordinal(number)}、重点工作推进情况")
+    by_work: dict[str, list[IndicatorRankings]] = defaultdict(list)
+    for e in ctx.entries:
+        by_work[e.indicator.key_work.name].append(e)
+    charted: set[int] = set()
+    for i, (work, entries) in enumerate(by_work.items(), start=1):
+        doc.h2(f"（{ordinal(i)}）{work}")
+        for e in entries:
+            for result in e.rankings:
+                if not result.is_due or not result.rows:
+                    continue  # nothing reported in the group (e.g. a figure the projects feed later)
+                key = f"{e.indicator.code}.{result.group.code}"
+                doc.p(f"rank.{key}", ranking_paragraph(result))
+                title = f"{e.indicator.name}（{result.group.name}，{ctx.period.span}）"
+                doc.table(f"rank.{key}", at.Table(title, ranking_headers(e.indicator)), rows=ranking_rows(result))
+                if e.indicator.sums and result.group.pk not in charted and result.ranked_count:
+                    charted.add(result.group.pk)  # one chart per group: its first summing indicator
+                    doc.chart(f"chart.{key}", f"{e.indicator.name}完成率（{result.group.name}）", ranking_chart(result))
+
+
+def ranking_chart(result: analytics.Ranking) -> bytes:
+    ranked = [r for r in result.rows if r.rank is not None]
+    return charts.bars(
+        title=f"{result.indicator.name}完成率（{result.group.name}）", labels=[r.unit.name for r in ranked],
+        values=[float(r.completion * 100) if r.completion is not None else None for r in ranked],
+        colours=[r.rag for r in ranked], line=float(result.time_progress * 100), line_label="时序进度",
+    )  # fmt: skip
+
+
+def _project_scope(scope_unit: Unit | None) -> stats.Scope:
+    if scope_unit is None:
+        return stats.ALL
+    return stats.Scope("unit", scope_unit.code, scope_unit.name, unit=scope_unit)
+
+
+def section_projects(doc: Document, ctx: Context, number: int) -> None:
+    doc.h1(f"{ordinal(number)}、重大项目推进情况")
+    year, month = ctx.period.year, ctx.period.month
+    projects = _project_scope(ctx.scope_unit).apply(Project.objects.all())
+    figures = stats.figures(projects, year, month)
+    f = figures.annual
+    doc.p("projects.summary", phrases.project_sentence(
+        subject=ctx.who, planned_start=f.planned_start, started=f.started, start_rate=f.start_rate,
+        planned_completion=f.planned_completion, completed=f.completed, completion_rate=f.completion_rate,
+        investment_completion=f.investment_completion,
+    ))  # fmt: skip
+    doc.table("projects.figures", stats_tables.figures_table(ctx.who, year, month, figures), label=0)
+    charted = False
+    for group in ctx.groups:
+        rows = stats.unit_rows(group, year, month, None)
+        if not rows:
+            continue
+        title = f"{group.name}重大项目开工、竣工和投资情况（{ctx.period.span}）"
+        doc.table(f"projects.units.{group.code}", stats_tables.unit_table(title, rows, "annual", "start_rate"))
+        if not charted and any(r.figures.annual.start_rate is not None for r in rows):
+            charted = True
+            doc.chart(f"chart.projects.{group.code}", f"重大项目开工率（{group.name}）", _start_rate_chart(group, rows))
+    _batches(doc, ctx, projects)
+    _flag_lists(doc, ctx, projects)
+
+
+def _start_rate_chart(group: RankingGroup, rows: list[stats.UnitRow]) -> bytes:
+    rows = sorted(rows, key=lambda r: (r.placings["start_rate"].rank is None, r.placings["start_rate"].rank or 0))
+    rates = [r.figures.annual.start_rate for r in rows]
+    return charts.bars(
+        title=f"重大项目开工率（{group.name}）", labels=[r.unit.name for r in rows],
+        values=[float(x * 100) if x is not None else None for x in rates],
+    )  # fmt: skip
+
+
+def _batches(doc: Document, ctx: Context, projects) -> None:
+    year, month = ctx.period.year, ctx.period.month
+    batches = list(Batch.objects.filter(projects__in=projects.values("pk")).distinct().order_by("launch_date", "code"))
+    if batches:
+        table = at.Table(f"集中开工批次推进情况（{ctx.period.span}）", ["批次", *stats_tables.figure_headers()[1:]])
+        for batch in batches:
+            f = stats.figures(projects.filter(batch=batch), year, month).annual
+            table.rows.append([at.text(batch.name), *stats_tables.figure_cells(f)])
+        doc.table("projects.batches", table, label=0)
+    # Without the laggards' names (a province's batch can hold hundreds); the 迟迟不开工 list names them.
+    lagging = stats.lagging_batches(projects, ctx.as_of, with_laggards=False)
+    if lagging:
+        headers = ["批次", "集中开工日期", "全部开工期限", "项目数", "期限内未开工", "开工率"]
+        table = at.Table("未按期全部开工的批次", headers)
+        for b in lagging:
+            table.rows.append([
+                at.text(b.name), at.text(b.launch_date.isoformat()), at.text(b.start_deadline.isoformat()),
+                at.Cell(str(b.total), b.total, "0"), at.Cell(str(b.not_started), b.not_started, "0"),
+                at.percent(project_metrics.rate(b.total - b.not_started, b.total)),
+            ])  # fmt: skip
+        doc.table("projects.lagging_batches", table, label=0)
+
+
+def _flag_lists(doc: Document, ctx: Context, projects) -> None:
+    year, month = ctx.period.year, ctx.period.month
+    slow = stats.slow_to_start(projects, year, ctx.as_of)
+    idle = stats.idle(projects, year, month, ctx.as_of)
+    n_slow, n_idle = slow.count(), idle.count()
+    doc.p("projects.flags", phrases.flags_sentence(slow=n_slow, idle=n_idle))
+    if n_slow:
+        title = _limited("迟迟不开工项目", n_slow)
+        doc.table("projects.slow", stats_tables.slow_to_start_table(title, slow[:LIST_LIMIT], ctx.as_of), label=0)
+    if n_idle:
+        doc.table(
+            "projects.idle", stats_tables.idle_table(_limited("开而未建项目", n_idle), idle[:LIST_LIMIT]), label=0
+        )
+
+
+def _limited(title: str, count: int) -> str:
+    more = f"，列前 {LIST_LIMIT} 个" if count > LIST_LIMIT else ""
+    return f"{title}（共 {count} 个{more}）"
+
+
+def honour_lists(ctx: Context) -> list[tuple[str, str, list[str], list[str]]]:
+    """红黑榜 per (indicator, group): 红榜 = marked 前N and on pace; 黑榜 = marked 后N and behind pace."""
+    out = []
+    for e in ctx.entries:
+        for result in e.rankings:
+            red = [r.unit.name for r in result.rows if r.is_top and (r.pace_gap is None or r.pace_gap >= 0)]
+            black = [r.unit.name for r in result.rows if r.is_bottom and r.pace_gap is not None and r.pace_gap < 0]
+            if red or black:
+                out.append((e.indicator.name, result.group.name, red, black))
+    return out
+
+
+def section_honours(doc: Document, ctx: Context, number: int) -> None:
+    doc.h1(f"{ordinal(number)}、红黑榜")
+    lists = honour_lists(ctx)
+    red = Counter(name for *_, reds, _blacks in lists for name in reds)
+    black = Counter(name for *_, blacks in lists for name in blacks)
+    doc.p("honours.summary", phrases.honour_sentence(
+        red=[n for n, _ in red.most_common()], black=[n for n, _ in black.most_common()]
+    ))  # fmt: skip
+    n = at.chinese_number(analytics.mark_n())
+    table = at.Table(
+        f"红黑榜（红榜：前{n}且进度达标；黑榜：后{n}且滞后于时序进度）", ["指标", "排名组", "红榜", "黑榜"]
+    )
+    for name, group, reds, blacks in lists:
+        table.rows.append([at.text(name), at.text(group), at.text("、".join(reds) or at.DASH),
+                           at.text("、".join(blacks) or at.DASH)])  # fmt: skip
+    if table.rows:
+        doc.table("honours.table", table, label=0)
+
+
+# --- the whole ---------------------------------------------------------------------------------------
+
+
+def draft(
+    *, period: Period, scope_unit: Unit | None, selection: dict | None = None, today: dt.date | None = None
+) -> Document:
+    """The bulletin of `period` for `scope_unit` (None: all), from the data as it is now; `selection`
+    may name the indicators and ranking groups it covers (see `Bulletin.selection`)."""
+    selection = selection or {}
+    groups = scope_groups(scope_unit, selection.get("groups"))
+    ctx = Context(
+        period, scope_unit, groups, rankings(groups, period.year, period.month, selection.get("indicators")),
+        subject(scope_unit),
+        stats.as_of(period.year, period.month, today),
+    )  # fmt: skip
+    from tuijin.bulletins import sections_liaison  # the liaison and supervision apps, read on use
+
+    doc = Document()
+    sections = [section_overview, section_rankings, section_projects, sections_liaison.section, section_honours]
+    for number, section in enumerate(sections, start=1):
+        section(doc, ctx, number)
+    return doc

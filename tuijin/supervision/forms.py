@@ -1,0 +1,79 @@
+"""Forms of the assignment pages (input shape only; the services validate the rules)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tuijin.core import policy
+from tuijin.orgs.models import Unit
+from tuijin.supervision import queries
+from tuijin.supervision.models import SINGLE_SOURCE_KINDS, Cycle, SourceKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AssignmentForm(forms.Form):
+    title = forms.CharField(label=_("事项"), max_length=200)
+    content = forms.CharField(label=_("内容及要求"), widget=forms.Textarea(attrs={"rows": 5}))
+    source_kind = forms.ChoiceField(
+        label=_("来源"), choices=[c for c in SourceKind.choices if c[0] not in SINGLE_SOURCE_KINDS]
+    )
+    source_label = forms.CharField(label=_("来源说明"), max_length=200, required=False,
+                                   help_text=_("如：李市长 2026年3月5日批示"))  # fmt: skip
+    owner_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.none())
+    co_units = forms.ModelMultipleChoiceField(label=_("配合单位"), queryset=Unit.objects.none(), required=False)
+    leader = forms.ModelChoiceField(label=_("责任领导"), queryset=queries.leaders(), required=False)
+    responsibility = forms.CharField(label=_("责任人"), max_length=100, required=False)
+    assigned_on = forms.DateField(label=_("交办日期"), widget=DATE, required=False)
+    deadline = forms.DateField(label=_("办结时限"), widget=DATE)
+    cycle = forms.ChoiceField(label=_("进展报送周期"), choices=Cycle.choices, initial=Cycle.MONTHLY)
+    on_task_list = forms.BooleanField(label=_("列入年度任务清单"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = policy.visible_units(user).filter(is_active=True)
+        self.fields["owner_unit"].queryset = units
+        self.fields["co_units"].queryset = units
+        self.fields["leader"].queryset = queries.leaders()
+        if editing:  # owner, source and dates are fixed once assigned (the deadline moves by extension)
+            for name in ("source_kind", "source_label", "owner_unit", "assigned_on", "deadline"):
+                del self.fields[name]
+
+
+class ConvertForm(forms.Form):
+    """Turning a review problem or a decision into an assignment (meetings pages)."""
+
+    title = forms.CharField(label=_("事项"), max_length=200, required=False)
+    deadline = forms.DateField(label=_("办结时限"), widget=DATE)
+    leader = forms.ModelChoiceField(label=_("责任领导"), queryset=queries.leaders(), required=False)
+    cycle = forms.ChoiceField(label=_("进展报送周期"), choices=Cycle.choices, initial=Cycle.MONTHLY)
+    responsibility = forms.CharField(label=_("责任人"), max_length=100, required=False)
+    on_task_list = forms.BooleanField(label=_("列入年度任务清单"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = queries.leaders()
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    cycle_start = forms.DateField(label=_("所属周期"), required=False, widget=forms.Select)
+
+    def __init__(self, *args, cycles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle_start"].widget.choices = [(s.isoformat(), label) for s, label in cycles]
+
+
+class CloseoutForm(forms.Form):
+    evidence = forms.CharField(label=_("办理结果及佐证"), widget=forms.Textarea(attrs={"rows": 4}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ExtensionForm(forms.Form):
+    new_deadline = forms.DateField(label=_("申请延至"), widget=DATE)
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}))
