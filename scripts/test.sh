@@ -28,4 +28,8 @@ say "pytest on PostgreSQL ($PG_URL)"
 DATABASE_URL="$PG_URL" "$PY" -m pytest -m "not e2e" -n "$WORKERS" -q "$@"
 
 say "browser tests (headless Chromium)"
-DATABASE_URL="sqlite:///$ROOT/var/test.sqlite3" DJANGO_ALLOW_ASYNC_UNSAFE=1 "$PY" -m pytest -m e2e -q "$@"
+# A file database, not SQLite's shared in-memory one: the live server answers the browser's
+# parallel requests (pages, charts) on several threads, each with its own connection.
+rm -f "$ROOT"/var/e2e-test.sqlite3*
+DATABASE_URL="sqlite:///$ROOT/var/test.sqlite3" TUIJIN_SQLITE_TEST_NAME="$ROOT/var/e2e-test.sqlite3" \
+  DJANGO_ALLOW_ASYNC_UNSAFE=1 "$PY" -m pytest -m e2e -q "$@"
