@@ -17,3 +17,8 @@ def setup() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # Development settings (no HTTPS redirects for the test client) but no query log: DEBUG
+    # makes every cursor record its SQL, which is not what a served request pays.
+    settings.DEBUG = False

@@ -107,3 +107,23 @@ def test_the_schema_documents_the_endpoint_without_warnings(cast, client_for, ca
     assert response.status_code == 200
     assert b"analytics_projects" in response.content
     assert "analytics/projects" not in capsys.readouterr().err
+
+
+def test_compiled_queries_are_shared_only_by_the_same_question(cast, county_a_year, client_for, make_project):
+    """The statistics compile their SQL once per scope and period (tuijin.core.sqlcache): a second
+    caller with another view, a later data change and another period must each get their own answer."""
+    params = {"year": YEAR, "month": 6}
+    supervisor = client_for(cast.supervisor).get(URL, params).json()
+    county_a = client_for(cast.reporter_a).get(URL, params).json()
+    county_b = client_for(cast.reporter_b).get(URL, params).json()
+    assert supervisor["flags"]["slow_to_start"] == ["B-LATE", "A-LATE"]  # longest overdue first
+    assert county_a["flags"]["slow_to_start"] == ["A-LATE"]
+    assert county_b["flags"]["slow_to_start"] == ["B-LATE"]
+    assert (supervisor["annual"]["planned_start"], county_a["annual"]["planned_start"]) == (4, 3)
+    assert county_b["annual"]["planned_start"] == 1
+    make_project(cast.county_b, code="B-NEW", start_month=1)  # new data, same compiled SQL
+    again = client_for(cast.reporter_b).get(URL, params).json()
+    assert again["flags"]["slow_to_start"] == ["B-LATE", "B-NEW"]
+    assert again["annual"]["planned_start"] == 2
+    march = client_for(cast.reporter_a).get(URL, {"year": YEAR, "month": 3}).json()
+    assert march["due"]["planned_start"] == 1  # A-GO (February) only

@@ -5,9 +5,10 @@ that would answer 403. Entries are grouped into the sections of DESIGN.md's navi
 a section with one visible entry is a plain link, with several a dropdown.
 """
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -100,6 +101,12 @@ def _visible(user, entry: NavEntry) -> bool:
     return not entry.city_wide or policy.sees_all(user)
 
 
+@functools.lru_cache(maxsize=256)
+def _url(name: str, prefix: str) -> str:
+    # Menu links take no arguments: reverse each once per script prefix (every page draws the menu).
+    return reverse(name)
+
+
 def groups_for(user) -> list[dict]:
     """[{"label", "items": [{"label", "url"}]}] in menu order, only what the user may open."""
     seen: set[str] = set()
@@ -110,7 +117,9 @@ def groups_for(user) -> list[dict]:
         seen.add(entry.url_name)
         key = str(entry.section or entry.label)
         group = groups.setdefault(key, {"label": entry.section or entry.label, "items": []})
-        group["items"].append({"label": entry.label, "url": reverse(entry.url_name), "badge": entry.badge})
+        group["items"].append(
+            {"label": entry.label, "url": _url(entry.url_name, get_script_prefix()), "badge": entry.badge}
+        )
     return list(groups.values())
 
 

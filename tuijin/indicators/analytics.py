@@ -37,8 +37,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Rank, Round
 
-from tuijin.core import policy
-from tuijin.indicators import metrics, sqlcache
+from tuijin.core import policy, sqlcache
+from tuijin.indicators import metrics
 from tuijin.indicators.models import (
     COUNTED_STATUSES,
     Direction,

@@ -101,22 +101,6 @@ def _figures(f: metrics.Figures) -> dict:
     return {name: getattr(f, name) for name in names}
 
 
-def _flags(projects, year: int, month: int, on) -> dict:
-    milestones = stats.overdue_milestones(projects, on).values_list("project__code", flat=True)
-    batches = stats.lagging_batches(projects, on, with_laggards=False)
-    laggards = stats.laggard_codes(projects, on)
-    return {
-        "slow_to_start": list(stats.slow_to_start(projects, year, on).values_list("code", flat=True)),
-        "idle": list(stats.idle(projects, year, month, on).values_list("code", flat=True)),
-        "overdue_milestones": list(dict.fromkeys(milestones)),
-        "lagging_batches": [
-            {"code": b.code, "name": b.name, "start_deadline": b.start_deadline, "total": b.total,
-             "not_started": b.not_started, "laggards": laggards.get(b.pk, [])}
-            for b in batches
-        ],
-    }  # fmt: skip
-
-
 class ProjectStatsView(APIView):
     """Start, completion and investment figures of a scope and period (annual and due), and the
     codes of the projects on each list leaders act on."""
@@ -143,7 +127,7 @@ class ProjectStatsView(APIView):
             "scope": {"kind": scope.kind, "key": scope.key, "label": scope.label or str(_("全部"))},
             "year": year, "month": month, "period_end": metrics.period_end(year, month), "as_of": on,
             "annual": _figures(result.annual), "due": _figures(result.due),
-            "flags": _flags(projects, year, month, on),
+            "flags": stats.flag_codes(projects, year, month, on),
         }  # fmt: skip
         return Response(ProjectStatsSerializer(data).data)
 

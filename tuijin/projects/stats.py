@@ -7,6 +7,9 @@ Public functions (the bulletin and the dashboards read these):
 - `scope_projects(user, scope)`: the visible projects of the scope (a lazy QuerySet).
 - `figures(projects, year, month)` → `metrics.ScopeFigures` (annual and due counts, sums, rates):
   two queries (plans; progress), counts and sums by conditional aggregation.
+- `flag_codes(projects, year, month, on)`: the codes on each list (the API's answer).
+  Both compile their SQL once per scope and period (`tuijin.core.sqlcache`): Django's query
+  compiler otherwise costs several times what the database needs for one unit's projects.
 - `unit_rows(group, year, month, scope=None)` → `UnitRow`s of a ranking group's members with their
   figures and their placings (rank, 前N, 后N) per rate: two GROUP BY queries.
 - Flag lists as QuerySets, worst first: `slow_to_start` (迟迟不开工), `idle` (开而未建),
@@ -23,6 +26,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -45,7 +50,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.core import policy
+from tuijin.core import policy, sqlcache
 from tuijin.indicators import analytics as indicator_analytics
 from tuijin.indicators import periods
 from tuijin.orgs.models import RankingGroup, Unit, User
@@ -201,11 +206,79 @@ def _ytd_rows(year: int, month: int) -> FilteredRelation:
 
 
 def figures(projects: QuerySet[Project] | None, year: int, month: int) -> metrics.ScopeFigures:
-    """Annual and due figures of `projects` (None: every project) for the period. Two queries."""
-    plans = _of_projects(ProjectPlan.objects.filter(year=year), projects).aggregate(**_plan_aggregates(year, month))
-    scope = Project.objects.all() if projects is None else projects
-    ytd = scope.annotate(ytd_rows=_ytd_rows(year, month)).aggregate(ytd=Sum("ytd_rows__investment"))["ytd"]
-    return _scope_figures(plans, ytd, month)
+    """Annual and due figures of `projects` (None: every project) for the period. Two queries,
+    each compiled once per scope and period (`_cached`)."""
+
+    def plans() -> QuerySet:
+        return _one_row(_of_projects(ProjectPlan.objects.filter(year=year), projects), _plan_aggregates(year, month))
+
+    def ytd() -> QuerySet:
+        scope = Project.objects.all() if projects is None else projects
+        return _one_row(scope.annotate(ytd_rows=_ytd_rows(year, month)), {"ytd": Sum("ytd_rows__investment")})
+
+    plan_rows = _cached("plans", projects, (year, month), plans)
+    ytd_rows = _cached("ytd", projects, (year, month), ytd)
+    return _scope_figures(plan_rows[0] if plan_rows else {}, ytd_rows[0]["ytd"] if ytd_rows else None, month)
+
+
+def _one_row(qs: QuerySet, aggregates: dict) -> QuerySet:
+    """`qs.aggregate(**aggregates)` as a `.values()` QuerySet (one row, no GROUP BY), which the
+    SQL cache can hold: the constant it groups by adds no GROUP BY clause."""
+    one = Value(1, output_field=IntegerField())
+    return qs.order_by().annotate(_one=one).values("_one").annotate(**aggregates).values(*aggregates)
+
+
+def _cached(name: str, projects: QuerySet[Project] | None, period: tuple, build) -> list[dict]:
+    """Rows of `build()`, its SQL compiled once per (query, database, projects' SQL, period).
+
+    The key holds the projects QuerySet's own SQL and parameters (the user's visibility and the
+    scope), so two callers share compiled SQL exactly when they ask the same question of the same
+    projects. An empty scope (`.none()`) has no SQL: it runs uncompiled (and finds nothing).
+    """
+    try:
+        scope = ("every",) if projects is None else _sql_of(projects)
+    except EmptyResultSet:
+        return list(build())
+    key = (f"projects.{name}", connection.vendor, connection.alias, *scope, *period)
+    try:
+        hash(key)
+    except TypeError:  # a parameter that cannot key a cache (a list): run it as it is
+        return list(build())
+    return sqlcache.fixed(key, build)
+
+
+def _sql_of(projects: QuerySet[Project]) -> tuple:
+    # Compiled once per QuerySet object: a request asks several questions of the same projects.
+    key = projects.__dict__.get("_sql_key")
+    if key is None:
+        key = projects.__dict__["_sql_key"] = projects.query.sql_with_params()
+    return key
+
+
+def flag_codes(projects: QuerySet[Project], year: int, month: int, on: dt.date) -> dict:
+    """The codes on each list leaders act on (the statistics API): 迟迟不开工, 开而未建, projects
+    with overdue milestones, and the lagging batches with their laggards. Five compiled queries."""
+    slow = _cached("slow", projects, (year, on), lambda: slow_to_start(projects, year, on).values("code"))
+    idle_rows = _cached("idle", projects, (year, month, on), lambda: idle(projects, year, month, on).values("code"))
+    milestones = _cached(
+        "milestones", projects, (on,), lambda: overdue_milestones(projects, on).values("project__code")
+    )
+    batches = _cached(
+        "batches", projects, (on,),
+        lambda: lagging_batches(projects, on, with_laggards=False).values(
+            "pk", "code", "name", "start_deadline", "total", "not_started"),
+    )  # fmt: skip
+    late_for_batch = _late_for_batch(projects).filter(batch__start_deadline__lt=on).order_by("code")
+    late = _cached("laggards", projects, (on,), lambda: late_for_batch.values("batch_id", "code"))
+    laggards: dict[int, list[str]] = {}
+    for row in late:
+        laggards.setdefault(row["batch_id"], []).append(row["code"])
+    return {
+        "slow_to_start": [r["code"] for r in slow],
+        "idle": [r["code"] for r in idle_rows],
+        "overdue_milestones": list(dict.fromkeys(r["project__code"] for r in milestones)),
+        "lagging_batches": [{**b, "laggards": laggards.get(b.pop("pk"), [])} for b in batches],
+    }
 
 
 # --- per unit of a ranking group -------------------------------------------------------------------
@@ -356,15 +429,6 @@ def lagging_batches(projects: QuerySet[Project], on: dt.date, *, with_laggards: 
         laggards = _late_for_batch(projects).only("code", "name", "batch_id").order_by("code")
         qs = qs.prefetch_related(Prefetch("projects", queryset=laggards, to_attr="laggards"))
     return qs
-
-
-def laggard_codes(projects: QuerySet[Project], on: dt.date) -> dict[int, list[str]]:
-    """Batch id → codes of its projects not started by its deadline, for batches past it at `on`."""
-    out: dict[int, list[str]] = {}
-    rows = _late_for_batch(projects).filter(batch__start_deadline__lt=on).order_by("code")
-    for batch_id, code in rows.values_list("batch_id", "code"):
-        out.setdefault(batch_id, []).append(code)
-    return out
 
 
 def flag_filter(flag: str, qs: QuerySet[Project], today: dt.date) -> QuerySet[Project]:

@@ -25,6 +25,7 @@ from tuijin.audit.services import record
 from tuijin.core import policy
 from tuijin.core.excel import build_sheet, xlsx_response
 from tuijin.core.forms import apply_validation_error
+from tuijin.core.html import options
 from tuijin.indicators.excel import MAX_UPLOAD_BYTES
 from tuijin.projects import queries
 from tuijin.projects.forms_library import (
@@ -72,7 +73,10 @@ def project_list(request):
     context = {
         "page_obj": Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page")), "f": f, "year": year,
         "stages": Stage.choices, "flags": queries.FLAG_LABELS.items(),
-        "units": policy.visible_units(request.user).filter(is_active=True),
+        "unit_options": options(
+            policy.visible_units(request.user).filter(is_active=True).order_by("path").values_list("code", "name"),
+            f.unit,
+        ),
         "designations": Designation.objects.all(), "batches": Batch.objects.all(), "leaders": queries.leaders(),
         "sorts": _sort_links(f), "can_manage": policy.allows(request.user, "project.manage"),
         "can_import": policy.allows(request.user, "project.import"),

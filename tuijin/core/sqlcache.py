@@ -1,5 +1,9 @@
 """Reuse the compiled SQL of a query whose text depends on a few keys only.
 
+Two ways in: `values(key, build, ids)` for a query whose SQL text depends on `key` and whose
+ids are swapped in as parameters (below), and `fixed(key, build)` for a query that `key`
+determines entirely, SQL and parameters (the project statistics key on the scope's own SQL).
+
 Django compiles the analytics expression tree anew on every call: about 30 ms, ten times what
 the database needs to run the ranking query itself. The SQL text of `indicator_ranking` depends
 only on the database, the year and the month; the indicator and the group are parameters. So
@@ -33,6 +37,9 @@ class _Compiled:
 
 
 _cache: dict[tuple, _Compiled] = {}
+# Keys hold periods and scopes: bound the cache (oldest out first) so a long-running process
+# serving many units and dates keeps a few MB at most.
+MAX_ENTRIES = 4096
 
 
 def sentinels(names: tuple[str, ...]) -> dict[str, int]:
@@ -48,7 +55,10 @@ def values(key: tuple, build: Callable[[Mapping[str, int]], QuerySet], actual: M
     compiled = _cache.get(key)
     if compiled is None:
         qs = build(sentinels(tuple(actual)))
-        compiled = _cache[key] = _compile(qs, tuple(actual))
+        compiled = _compile(qs, tuple(actual))
+        if len(_cache) >= MAX_ENTRIES:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = compiled
     params = list(compiled.params)
     for position, name in compiled.slots:
         params[position] = actual[name]
@@ -59,6 +69,12 @@ def values(key: tuple, build: Callable[[Mapping[str, int]], QuerySet], actual: M
     if compiled.converters:
         rows = compiled.compiler.apply_converters(rows, compiled.converters)
     return [dict(zip(compiled.names, row, strict=True)) for row in rows]
+
+
+def fixed(key: tuple, build: Callable[[], QuerySet]) -> list[dict]:
+    """Rows of `build()` (a `.values(...)` QuerySet), compiled once per `key`: `key` must name
+    everything the SQL and its parameters depend on."""
+    return values(key, lambda _ids: build(), {})
 
 
 def _compile(qs: QuerySet, names: tuple[str, ...]) -> _Compiled:
