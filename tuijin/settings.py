@@ -259,6 +259,7 @@ SPECTACULAR_SETTINGS = {
         "IndicatorKindEnum": "tuijin.indicators.models.Kind",
         "ProjectPlanKindEnum": "tuijin.projects.models.PlanKind",
         "ImportBatchKindEnum": "tuijin.indicators.models.ImportBatch.Kind",
+        "MeetingTypeEnum": "tuijin.meetings.models.MeetingType",
     },
 }
 
@@ -291,6 +292,8 @@ TUIJIN_ASSIGNMENT_YELLOW_DAYS = env.int("ASSIGNMENT_YELLOW_DAYS", default=3)
 TUIJIN_ASSIGNMENT_REMIND_DAYS = env.int("ASSIGNMENT_REMIND_DAYS", default=0)
 TUIJIN_ASSIGNMENT_SUPERVISE_DAYS = env.int("ASSIGNMENT_SUPERVISE_DAYS", default=7)
 TUIJIN_ASSIGNMENT_LIST_DAYS = env.int("ASSIGNMENT_LIST_DAYS", default=30)
+# The formal 督办 notice asks for a written reply within this many working days.
+TUIJIN_ASSIGNMENT_NOTICE_REPLY_DAYS = env.int("ASSIGNMENT_NOTICE_REPLY_DAYS", default=3)
 TUIJIN_ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 TUIJIN_ATTACHMENTS_PER_UPLOAD = env.int("ATTACHMENTS_PER_UPLOAD", default=10)
 

@@ -41,3 +41,34 @@ def test_todos_name_drafts_to_supervisors_and_unread_bulletins_to_readers(cast, 
     assert [t.title for t in todos.for_user(cast.reporter_a)] == ["未读的通报"]
     services.bulletin_record_read(user=cast.reporter_a, bulletin=bulletin)
     assert todos.for_user(cast.reporter_a) == []
+
+
+def test_the_demo_has_september_published_and_october_drafted(db, settings, tmp_path):
+    from tests.conftest import PASSWORD
+    from tuijin.bulletins import demo
+    from tuijin.bulletins.models import Bulletin, BulletinRead, Status
+    from tuijin.indicators import demo as indicators_demo
+    from tuijin.notifications.models import Notification
+    from tuijin.orgs import demo as orgs_demo
+    from tuijin.projects import demo as projects_demo
+
+    settings.MEDIA_ROOT = tmp_path
+    people = orgs_demo.load(PASSWORD)
+    indicators_demo.load(people)
+    projects_demo.load(people)
+    demo.load(people)
+    september, october = Bulletin.objects.order_by("period")
+    assert (september.period, september.status, october.period, october.status) == (
+        9, Status.PUBLISHED, 10, Status.DRAFT,
+    )  # fmt: skip
+    assert september.title == "2026年9月重点工作和重大项目推进情况通报"
+    edited = next(i for i in september.snapshot["items"] if i.get("key") == demo.EDITED_KEY)
+    assert edited["text"].endswith(demo.EDIT_SUFFIX)  # the supervisor's edit went out with it
+    assert any(i["type"] == "table" and i["key"].startswith("rank.") for i in september.snapshot["items"])
+    assert september.docx.read(2) == b"PK"
+    assert september.pdf.read(5) == b"%PDF-"
+    assert Notification.objects.about(september).filter(kind=services.NOTIFY_KIND).count() > 1
+    assert BulletinRead.objects.filter(bulletin=september, user=people["demo-reporter"]).exists()
+    assert october.blocks.filter(key="overview.FAI").exists()
+    demo.load(people)  # idempotent
+    assert Bulletin.objects.count() == 2

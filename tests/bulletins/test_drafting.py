@@ -3,10 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from tests.bulletins.support import YEAR, june, report
-from tuijin.bulletins import services
-from tuijin.bulletins.models import Status
+from tuijin.bulletins import drafting, services
+from tuijin.bulletins.models import Bulletin, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -88,11 +90,29 @@ def test_red_and_black_lists_follow_marks_and_pace(cast, catalogue):
 
 
 def test_a_second_bulletin_of_the_same_period_and_scope_is_refused(cast, catalogue):
-    from django.core.exceptions import ValidationError
-
     services.bulletin_create(actor=cast.supervisor, period_type="month", year=YEAR, period=6)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="已存在"):
         services.bulletin_create(actor=cast.supervisor, period_type="month", year=YEAR, period=6)
+    county = services.bulletin_create(
+        actor=cast.supervisor, period_type="month", year=YEAR, period=6, scope_unit=cast.county_a
+    )
+    assert county.number == 1  # another scope, its own bulletin
+
+
+def test_of_two_drafts_at_once_the_second_is_refused(cast, catalogue, monkeypatch):
+    real = drafting.draft
+
+    def meanwhile(**kwargs):  # another supervisor's draft of the same month is saved while this one drafts
+        doc = real(**kwargs)
+        Bulletin.objects.create(title="另一份", period_type="month", year=YEAR, period=6, created_by=cast.leader)
+        return doc
+
+    monkeypatch.setattr(drafting, "draft", meanwhile)
+    with pytest.raises(ValidationError, match="已存在"):
+        services.bulletin_create(actor=cast.supervisor, period_type="month", year=YEAR, period=6)
+    assert list(Bulletin.objects.values_list("title", flat=True)) == ["另一份"]
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database holds the rule itself
+        Bulletin.objects.create(title="第三份", period_type="month", year=YEAR, period=6, created_by=cast.leader)
 
 
 def test_a_quarterly_bulletin_reads_the_quarter_end(cast, catalogue):
@@ -102,3 +122,16 @@ def test_a_quarterly_bulletin_reads_the_quarter_end(cast, catalogue):
     assert bulletin.title == "2026年第二季度重点工作和重大项目推进情况通报"
     assert _texts(bulletin)["overview.FAI"].startswith("全市累计完成固定资产投资 610.0 亿元")
     assert bulletin.status == Status.DRAFT
+
+
+def test_the_bottom_unit_behind_pace_goes_on_the_black_list(cast, catalogue, settings):
+    settings.TUIJIN_RANK_MARK_N = 1  # 前一 / 后一: with two counties, one of each
+    june(cast, catalogue)
+    bulletin = services.bulletin_create(actor=cast.supervisor, period_type="month", year=YEAR, period=6)
+    table = _table(bulletin, "rank.FAI.G-CTY")
+    assert [(row[1]["t"], row[6]["t"]) for row in table["rows"]] == [("甲县", "前一"), ("乙县", "后一")]
+    texts = _texts(bulletin)
+    assert texts["rank.FAI.G-CTY"] == "固定资产投资（县组）,前一位为甲县,后一位为乙县。"
+    honours = {(r[0]["t"], r[1]["t"]): (r[2]["t"], r[3]["t"]) for r in _table(bulletin, "honours.table")["rows"]}
+    assert honours[("固定资产投资", "县组")] == ("甲县", "乙县")  # 乙县 46% behind the 50% calendar
+    assert texts["honours.summary"] == "列入红榜的有甲县,列入黑榜的有乙县。"

@@ -3,8 +3,11 @@
 import pytest
 
 from tests.bulletins.support import YEAR, june
+from tests.conftest import PASSWORD
 from tuijin.bulletins import services
 from tuijin.bulletins.models import Block, Bulletin, Status
+from tuijin.orgs import services as org_services
+from tuijin.orgs.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +165,26 @@ def test_list_page_queries_stay_flat(cast, catalogue, client_for, django_assert_
     with django_assert_max_num_queries(12):
         response = client.get("/bulletins/")
     assert response.content.decode().count('data-testid="bulletin-') == 3 + 2  # rows + table + create button
+
+
+def test_another_county_reaches_no_part_of_a_county_bulletin_and_cannot_correct_it(cast, catalogue, client_for):
+    june(cast, catalogue)
+    county = services.bulletin_create(
+        actor=cast.supervisor, period_type="month", year=YEAR, period=6, scope_unit=cast.county_a
+    )
+    county = publish(county, cast.supervisor)
+    chart = county.charts.values_list("key", flat=True).first()
+    reporter = client_for(cast.reporter_b)
+    for url in (f"/bulletins/{county.pk}/versions/", f"/bulletins/{county.pk}/charts/{chart}.png",
+                f"/bulletins/{county.pk}/download.docx", f"/api/v1/bulletins/{county.pk}/versions/",
+                f"/api/v1/bulletins/{county.pk}/docx/"):  # fmt: skip
+        assert reporter.get(url).status_code == 404, url
+    # A supervisor of the other county: a correction of this bulletin is not theirs to make.
+    other = org_services.user_create(actor=cast.sysadmin, username="supervisor_b", password=PASSWORD,
+                                     unit=cast.county_b, must_change_password=False)  # fmt: skip
+    other = org_services.roles_set(actor=cast.secadmin, user=other, roles=[Role.SUPERVISOR])
+    for user in (cast.reporter_a, other):
+        client = client_for(user)
+        assert client.post(f"/bulletins/{county.pk}/new-version/").status_code in (403, 404)
+        assert client.post(f"/api/v1/bulletins/{county.pk}/new_version/").status_code in (403, 404)
+    assert Bulletin.objects.count() == 1

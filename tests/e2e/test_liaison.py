@@ -1,12 +1,16 @@
 """A department answers a contact sheet in Chromium — accepts it with a promised date, then
-resolves it — and the sender confirms it (销号)."""
+resolves it — and the sender confirms it (销号); a city supervisor records the mayor's office
+meeting's decision on an escalated sheet and turns it into a supervision assignment."""
+
+import datetime as dt
 
 import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from tuijin.liaison import services
+from tuijin.liaison import services, timers
 from tuijin.liaison.models import ContactSheet, SheetStatus
+from tuijin.supervision.models import Assignment
 
 pytestmark = pytest.mark.e2e
 
@@ -52,3 +56,27 @@ def test_the_department_answers_and_the_sender_confirms(sheet, login, page):
     expect(page.locator("[data-testid=sheet-status]")).to_have_text("已销号")
     expect(page.locator("[data-testid=timeline]")).to_contain_text("销号")
     assert ContactSheet.objects.get(pk=sheet.pk).status == SheetStatus.CONFIRMED
+
+
+def test_the_supervisor_records_the_decision_and_assigns_it(sheet, cast, login, page):
+    timers.escalate_overdue(dt.date(2026, 3, 18))
+    services.sheet_put_on_agenda(actor=cast.leader, sheet=ContactSheet.objects.get(pk=sheet.pk), note="提请研究")
+    login("supervisor")
+    page.goto("/liaison/agenda/")
+    page.locator("[data-testid=sheet-row] a", has_text="物流园用地指标").click()
+
+    form = page.locator("[data-testid=decision-form]")
+    form.locator("textarea[name=decision]").fill("由市资规局牵头，4 月底前落实物流园用地指标。")
+    form.locator("input[name=to_assignment]").check()
+    form.locator("select[name=owner_unit]").select_option(label="市资规局")
+    form.locator("input[name=deadline]").fill("2026-04-30")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("会议决定已记录")
+    expect(page.locator("[data-testid=decision]")).to_contain_text("4 月底前落实物流园用地指标")
+
+    page.locator("[data-testid=sheet-assignment] a").click()
+    expect(page.locator("[data-testid=source-sheet]")).to_be_visible()
+    a = Assignment.objects.get()
+    assert (a.owner_unit, a.deadline, a.source) == (cast.department, dt.date(2026, 4, 30), sheet)
+    page.locator("[data-testid=source-sheet]").click()
+    expect(page.locator("[data-testid=timeline]")).to_contain_text("转为督办事项")

@@ -1,5 +1,6 @@
 """A supervisor records a county's review of an on-site review meeting (观摩) in Chromium and
-turns one of its problems into an assignment in one step; both pages then show the link."""
+turns one of its problems into an assignment in one step; the assignment links back to the
+meeting, and the meeting shows the assignment beside the problem."""
 
 import datetime as dt
 
@@ -17,14 +18,15 @@ pytestmark = pytest.mark.e2e
 def meeting(cast):
     return services.meeting_create(
         actor=cast.supervisor, type=MeetingType.OBSERVATION, title="三季度项目观摩会", date=dt.date(2026, 9, 20),
-        chair=cast.leader, attending_units=[cast.county_a, cast.county_b], visits=[cast.county_a, cast.county_b],
+        chair=cast.leader, attending_units=[cast.county_a, cast.county_b],
+        visits=[(cast.county_a, "甲县智能装备园"), cast.county_b],
     )  # fmt: skip
 
 
 def test_supervisor_records_a_review_and_converts_its_problem_into_an_assignment(cast, meeting, login):
     page = login("supervisor")
     page.goto(f"/meetings/{meeting.pk}/")
-    expect(page.get_by_test_id("visits")).to_contain_text("甲县")
+    expect(page.get_by_test_id("visits")).to_contain_text("1. 甲县（甲县智能装备园） → 2. 乙县")
     page.get_by_test_id("review-new-C-A").click()
     page.fill("#id_highlights", "开工率全市第一")
     page.fill("#id_problems", "用地报批滞后\n投资完成率低于时序进度")
@@ -46,7 +48,9 @@ def test_supervisor_records_a_review_and_converts_its_problem_into_an_assignment
     assert (assignment.source, assignment.source_kind, assignment.owner_unit) == (problem, SourceKind.REVIEW,
                                                                                   cast.county_a)  # fmt: skip
 
-    page.goto(f"/meetings/{meeting.pk}/")
+    expect(page.get_by_test_id("source")).to_contain_text("点评问题")
+    page.get_by_test_id("source-meeting").click()  # back to the meeting through the assignment's link
+    page.wait_for_url(f"**/meetings/{meeting.pk}/")
     expect(page.get_by_test_id(f"problem-{problem.pk}").get_by_test_id("problem-assignment")).to_contain_text(
         f"#{assignment.pk}"
     )

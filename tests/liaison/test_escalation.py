@@ -70,13 +70,34 @@ def test_a_missed_promised_date_escalates_the_day_after_it(world, late):
     assert "未按承诺办结（承诺 2026-03-20）" in late.escalation_reason
 
 
-def test_without_a_project_the_city_leaders_get_the_sheet(world):
-    second = person(world.cast, "vice_mayor", world.cast.city, Role.LEADER)
+def test_without_a_project_the_sender_units_leader_gets_the_sheet(world):
+    county_head = person(world.cast, "county_head_a", world.cast.county_a, Role.LEADER)
+    person(world.cast, "county_head_b", world.cast.county_b, Role.LEADER)
     with on(D(2026, 3, 10)):
         sheet = write(world.cast.reporter_a, world.dept_d)
     timers.escalate_overdue(D(2026, 3, 18))
     sheet.refresh_from_db()
-    assert set(sheet.escalated_to.all()) == {world.cast.leader, second}
+    assert list(sheet.escalated_to.all()) == [county_head]
+    assert inbox(county_head, "sheet.escalated").count() == 1
+    assert inbox(world.cast.leader, "sheet.escalated").count() == 0
+    with on(D(2026, 3, 19)):
+        services.sheet_instruct(actor=county_head, sheet=sheet, text="请市资规局尽快答复。")
+    assert inbox(world.handler_d, "sheet.instruction").count() == 1
+
+
+def test_a_town_without_a_leader_goes_to_its_countys_then_a_county_without_one_to_the_citys(world):
+    second = person(world.cast, "vice_mayor", world.cast.city, Role.LEADER)
+    with on(D(2026, 3, 10)):
+        from_town = write(world.cast.reporter_town_a1, world.dept_d, title="镇里的单")
+        from_county = write(world.cast.reporter_a, world.dept_d, title="县里的单")
+    county_head = person(world.cast, "county_head_a", world.cast.county_a, Role.LEADER)
+    timers.escalate_overdue(D(2026, 3, 18))
+    assert list(ContactSheet.objects.get(pk=from_town.pk).escalated_to.all()) == [county_head]
+    assert list(ContactSheet.objects.get(pk=from_county.pk).escalated_to.all()) == [county_head]
+    with on(D(2026, 3, 10)):
+        from_b = write(world.cast.reporter_b, world.dept_d, title="乙县的单")
+    timers.escalate_overdue(D(2026, 3, 18))
+    assert set(ContactSheet.objects.get(pk=from_b.pk).escalated_to.all()) == {world.cast.leader, second}
 
 
 def test_a_resolved_sheet_is_not_escalated(world, late):

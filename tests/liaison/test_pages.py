@@ -83,10 +83,10 @@ def test_lists_per_role(world, sent, client_for):
     assert sent.title in inbox
     assert draft.title not in inbox
     assert client_for(world.handler_e).get("/liaison/inbox/").content.decode().count('data-testid="sheet-row"') == 0
-    everything = client_for(world.cast.supervisor).get("/liaison/").content.decode()
+    everything = client_for(world.cast.supervisor).get("/liaison/all/").content.decode()
     assert sent.title in everything
     assert draft.title not in everything
-    assert client_for(world.cast.reporter_b).get("/liaison/").content.decode().count('data-testid="sheet-row"') == 0
+    assert client_for(world.cast.reporter_b).get("/liaison/all/").content.decode().count('data-testid="sheet-row"') == 0
 
 
 def test_an_overdue_sheet_is_marked_red_and_counted(world, client_for):
@@ -114,9 +114,9 @@ def test_filters_by_status_department_and_period(world, client_for):
     with on(D(2026, 3, 20)):
         write(world.cast.reporter_a, world.dept_e, title="三月下旬")
         client = client_for(world.cast.supervisor)
-        by_department = client.get("/liaison/", {"department": "C-E"}).content.decode()
-        by_period = client.get("/liaison/", {"start": "2026-03-01", "end": "2026-03-10"}).content.decode()
-        by_status = client.get("/liaison/", {"status": "confirmed"}).content.decode()
+        by_department = client.get("/liaison/all/", {"department": "C-E"}).content.decode()
+        by_period = client.get("/liaison/all/", {"start": "2026-03-01", "end": "2026-03-10"}).content.decode()
+        by_status = client.get("/liaison/all/", {"status": "confirmed"}).content.decode()
     assert "三月下旬" in by_department
     assert "三月初" not in by_department
     assert "三月初" in by_period
@@ -129,7 +129,7 @@ def test_the_list_page_runs_a_fixed_number_of_queries(world, client_for, django_
         write(world.cast.reporter_a, world.dept_d, world.dept_e, project=world.project, title=f"单{n}")
     client = client_for(world.cast.supervisor)
     with django_assert_max_num_queries(14):
-        response = client.get("/liaison/")
+        response = client.get("/liaison/all/")
     assert response.content.decode().count('data-testid="sheet-row"') == 12
 
 

@@ -85,3 +85,11 @@ def test_no_cycle_is_owed_after_reporting_stopped():
     assigned = dt.date(2026, 6, 1)
     missed = metrics.missed_cycles(assigned, dt.date(2026, 7, 30), metrics.WEEKLY, [], stop=dt.date(2026, 6, 10))
     assert missed == [(dt.date(2026, 6, 1), dt.date(2026, 6, 7))]
+
+
+def test_a_cycle_caught_up_late_is_no_longer_missed():
+    assigned = dt.date(2026, 6, 1)
+    posted = [dt.date(2026, 6, 16)]  # week 2 answered in week 3 (caught up); week 1 never
+    missed = metrics.missed_cycles(assigned, dt.date(2026, 6, 22), metrics.WEEKLY, posted,
+                                   caught_up=[dt.date(2026, 6, 8)])  # fmt: skip
+    assert missed == [(dt.date(2026, 6, 1), dt.date(2026, 6, 7))]

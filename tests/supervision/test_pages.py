@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -110,18 +111,20 @@ def test_the_supervisor_assigns_through_the_form(cast, client_for, today):
     assert (a.owner_unit, a.on_task_list) == (cast.county_b, True)
 
 
-def test_the_notice_and_the_task_list_print(cast, make_assignment, item, client_for, today):
-    make_assignment(title="列入清单的事项", on_task_list=True, responsibility="王副县长")
+def test_the_task_list_prints_the_years_listed_items_with_their_responsibility_line(
+    cast, make_assignment, item, client_for, today
+):
+    make_assignment(title="列入清单的事项", on_task_list=True, responsibility="王副县长", co_units=[cast.department])
     client = client_for(cast.leader)
-    notice = client.get(f"/supervision/{item.pk}/notice/").content.decode()
-    assert "督办通知书" in notice
-    assert "已逾期 8 天" in notice
-    assert "print.css" in notice
     listing = client.get("/supervision/task-list/", {"year": today.year}).content.decode()
+    assert "print.css" in listing
+    cells = re.sub(r">\s+<", "><", listing)
+    assert "<td>leader</td><td>甲县</td><td>市资规局</td><td>王副县长</td>" in cells  # leader → unit → person
     assert "列入清单的事项" in listing
     assert "王副县长" in listing
     assert item.title not in listing
     assert "style=" not in listing
+    assert "列入清单的事项" not in client.get("/supervision/task-list/", {"year": today.year - 1}).content.decode()
 
 
 def test_counts_by_owner_leader_source_and_level(cast, make_assignment, item, client_for):
@@ -199,3 +202,113 @@ def test_api_refusals(cast, item, today):
     item.refresh_from_db()
     assert item.status == Status.OPEN
     assert not item.updates.exists()
+
+
+def test_the_item_shows_the_new_deadline_beside_the_original_and_the_extension_history(
+    cast, make_assignment, client_for
+):
+    a = make_assignment()
+    first = a.deadline
+    extension = services.extension_request(actor=cast.reporter_a, assignment=a, reason="设备招标延期",
+                                           new_deadline=first + dt.timedelta(days=15))  # fmt: skip
+    supervisor = client_for(cast.supervisor)
+    assert item_ids(supervisor.get("/supervision/", {"extension": "pending"})) == [a.pk]
+    services.extension_grant(actor=cast.supervisor, extension=extension, note="同意")
+    assert item_ids(supervisor.get("/supervision/", {"extension": "pending"})) == []
+    page = client_for(cast.reporter_a).get(f"/supervision/{a.pk}/").content.decode()
+    assert f'data-testid="deadline">{(first + dt.timedelta(days=15)).isoformat()}<' in page
+    assert f'data-testid="original-deadline">{first.isoformat()}<' in page
+    assert "设备招标延期" in page
+    assert "已同意" in page
+
+
+def item_ids(response) -> list[int]:
+    return [int(pk) for pk in re.findall(r'href="/supervision/(\d+)/"', response.content.decode())]
+
+
+def test_the_cycles_are_marked_on_time_caught_up_missed_or_current(cast, make_assignment, client_for):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 6, 1, 2, tzinfo=dt.UTC), tick=False):  # a Monday
+        a = make_assignment(cycle="weekly", deadline=dt.date(2026, 8, 31))
+        services.progress_post(actor=cast.reporter_a, assignment=a, text="第一周")
+    with time_machine.travel(dt.datetime(2026, 6, 24, 2, tzinfo=dt.UTC), tick=False):  # week 4
+        before = client_for(cast.reporter_a).get(f"/supervision/{a.pk}/").content.decode()
+        services.progress_post(actor=cast.reporter_a, assignment=a, text="补报第二周", cycle_start=dt.date(2026, 6, 8))
+        page = client_for(cast.reporter_a).get(f"/supervision/{a.pk}/").content.decode()
+        rows = client_for(cast.supervisor).get("/api/v1/assignments/").json()["results"]
+    assert re.findall(r'class="badge tj-cycle-(\w+)', before) == ["ok", "missed", "missed", "current"]
+    assert 'data-testid="missed">漏报 2 期<' in before
+    # Week 2 is caught up (late); week 3 stays missed; the update posted this week answers week 4.
+    assert re.findall(r'class="badge tj-cycle-(\w+)', page) == ["ok", "late", "missed", "ok"]
+    assert 'data-testid="missed">漏报 1 期<' in page
+    assert (rows[0]["missed_cycles"], rows[0]["colour"]) == (1, "yellow")  # caught up late: yellow
+
+
+def test_api_rows_say_which_transitions_the_caller_may_take(cast, item):
+    owner = api_for(cast.reporter_a).get(f"/api/v1/assignments/{item.pk}/").json()
+    assert owner["actions"] == ["progress", "closeout-request", "extension-request"]
+    assert api_for(cast.supervisor).get(f"/api/v1/assignments/{item.pk}/").json()["actions"] == []
+    services.extension_request(actor=cast.reporter_a, assignment=item, reason="x",
+                               new_deadline=item.deadline + dt.timedelta(days=30))  # fmt: skip
+    row = api_for(cast.supervisor).get(f"/api/v1/assignments/{item.pk}/").json()
+    assert (row["pending_extension"], row["actions"]) == (True, ["extension-grant", "extension-refuse"])
+    item = services.closeout_request(actor=cast.reporter_a, assignment=item, evidence="完成", expected_version=1)
+    assert api_for(cast.supervisor).get(f"/api/v1/assignments/{item.pk}/").json()["actions"] == [
+        "closeout-approve", "closeout-return",
+    ]  # fmt: skip
+    assert api_for(cast.leader).get(f"/api/v1/assignments/{item.pk}/").json()["actions"] == []
+
+
+def test_api_list_in_a_fixed_number_of_queries(cast, make_assignment, item, django_assert_max_num_queries):
+    for n in range(6):
+        make_assignment(title=f"事项{n}", co_units=[cast.department])
+    with django_assert_max_num_queries(12):
+        rows = api_for(cast.supervisor).get("/api/v1/assignments/").json()["results"]
+    assert len(rows) == 7
+
+
+def test_a_supervisor_of_another_county_reaches_nothing_of_the_item_and_changes_nothing(
+    cast, make_assignment, client_for
+):
+    a = make_assignment(owner_unit=cast.county_b, on_task_list=True)
+    extension = services.extension_request(actor=cast.reporter_b, assignment=a, reason="x",
+                                           new_deadline=a.deadline + dt.timedelta(days=9))  # fmt: skip
+    a = services.closeout_request(actor=cast.reporter_b, assignment=a, evidence="完成", expected_version=a.version)
+    client = client_for(cast.county_supervisor)  # 甲县's supervisor
+    for url in (f"/supervision/{a.pk}/", f"/supervision/{a.pk}/edit/"):
+        assert client.get(url).status_code == 404, url
+    for url, data in ((f"/supervision/{a.pk}/closeout/approve/", {"version": a.version}),
+                      (f"/supervision/{a.pk}/closeout/return/", {"reason": "越权", "version": a.version}),
+                      (f"/supervision/extensions/{extension.pk}/grant/", {}),
+                      (f"/supervision/extensions/{extension.pk}/refuse/", {"reason": "越权"}),
+                      (f"/supervision/{a.pk}/edit/", {"title": "越权", "content": "x", "cycle": "weekly",
+                                                      "version": a.version})):  # fmt: skip
+        assert client.post(url, data).status_code == 404, url
+    for page in ("/supervision/", "/supervision/task-list/"):
+        assert a.title not in client.get(page).content.decode(), page
+    assert "乙县" not in client.get("/supervision/counts/").content.decode()
+    api = api_for(cast.county_supervisor)
+    assert api.post(f"/api/v1/assignments/{a.pk}/closeout-approve/", {}, format="json").status_code == 404
+    a.refresh_from_db()
+    extension.refresh_from_db()
+    assert (a.status, a.title, a.version) == (Status.CLOSEOUT_REQUESTED, "推进东湖片区征迁扫尾", 2)
+    assert extension.status == "withdrawn"
+
+
+def test_the_supervisor_edits_an_item_through_its_form(cast, item, client_for):
+    client = client_for(cast.supervisor)
+    assert 'name="deadline"' not in client.get(f"/supervision/{item.pk}/edit/").content.decode()  # extension only
+    response = client.post(f"/supervision/{item.pk}/edit/", {
+        "title": "改后的标题", "content": "改后的要求", "co_units": [cast.department.pk], "cycle": "weekly",
+        "responsibility": "张副县长", "on_task_list": "on", "version": item.version,
+    })  # fmt: skip
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.cycle, item.on_task_list, item.version) == ("改后的标题", "weekly", True, 2)
+    assert list(item.co_units.all()) == [cast.department]
+    stale = client.post(f"/supervision/{item.pk}/edit/", {"title": "旧表单", "content": "x", "cycle": "weekly",
+                                                           "version": 1})  # fmt: skip
+    assert stale.status_code == 400
+    item.refresh_from_db()
+    assert item.title == "改后的标题"

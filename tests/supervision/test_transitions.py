@@ -244,3 +244,65 @@ def test_office_documents_and_images_are_accepted(cast, make_assignment):
     services.progress_post(actor=cast.reporter_a, assignment=a, text="x", attachments=files)
     stored = sorted((f.name, f.content_type.rsplit(".", 1)[-1]) for f in Attachment.objects.filter(assignment=a))
     assert [n for n, _ in stored] == ["a.docx", "b.xlsx", "c.png"]
+
+
+def test_the_co_units_are_told_of_a_new_item_but_do_not_report(cast, make_assignment):
+    a = make_assignment(co_units=[cast.department])
+    assert inbox(cast.handler, "assignment.created").count() == 1
+    with pytest.raises(PermissionDenied):
+        services.progress_post(actor=cast.handler, assignment=a, text="配合单位不报送")
+
+
+def test_a_cycle_answered_in_time_is_not_caught_up_again(cast, make_assignment):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 6, 3, 2, tzinfo=dt.UTC), tick=False):  # Wednesday
+        a = make_assignment(cycle="weekly", deadline=dt.date(2026, 8, 31))
+        services.progress_post(actor=cast.reporter_a, assignment=a, text="第一周按时报送")
+    with time_machine.travel(dt.datetime(2026, 6, 17, 2, tzinfo=dt.UTC), tick=False):  # two weeks later
+        with pytest.raises(ValidationError) as exc:
+            services.progress_post(actor=cast.reporter_a, assignment=a, text="x", cycle_start=dt.date(2026, 6, 3))
+        assert "cycle_start" in exc.value.message_dict
+        late = services.progress_post(actor=cast.reporter_a, assignment=a, text="补报第二周",
+                                      cycle_start=dt.date(2026, 6, 8))  # fmt: skip
+    assert (late.cycle_start, late.cycle_end, late.late) == (dt.date(2026, 6, 8), dt.date(2026, 6, 14), True)
+    assert a.updates.count() == 2
+
+
+def test_asking_for_close_out_withdraws_a_pending_extension(cast, make_assignment):
+    a = make_assignment()
+    extension = services.extension_request(actor=cast.reporter_a, assignment=a, reason="招标延期",
+                                           new_deadline=a.deadline + dt.timedelta(days=10))  # fmt: skip
+    a = services.closeout_request(
+        actor=cast.reporter_a, assignment=a, evidence="已提前完成", expected_version=a.version
+    )
+    extension.refresh_from_db()
+    assert extension.status == ExtensionRequest.Status.WITHDRAWN
+    assert not Notification.objects.about(a).open().filter(kind="assignment.extension_requested").exists()
+    with pytest.raises(ValidationError):
+        services.extension_grant(actor=cast.supervisor, extension=extension)
+    a.refresh_from_db()
+    assert a.deadline == a.original_deadline
+    from tuijin.supervision.todos import for_user
+
+    assert [t.title for t in for_user(cast.supervisor)] == ["待审核的销号申请"]
+
+
+def test_every_step_leaves_an_audit_event_and_a_timeline_entry(cast, make_assignment):
+    a = make_assignment()
+    services.progress_post(actor=cast.reporter_a, assignment=a, text="进展")
+    extension = services.extension_request(actor=cast.reporter_a, assignment=a, reason="x",
+                                           new_deadline=a.deadline + dt.timedelta(days=5))  # fmt: skip
+    services.extension_refuse(actor=cast.supervisor, extension=extension, reason="不同意")
+    a = services.closeout_request(actor=cast.reporter_a, assignment=a, evidence="完成", expected_version=a.version)
+    a = services.closeout_return(actor=cast.supervisor, assignment=a, reason="补材料", expected_version=a.version)
+    a = services.closeout_request(actor=cast.reporter_a, assignment=a, evidence="已补", expected_version=a.version)
+    services.closeout_approve(actor=cast.supervisor, assignment=a, expected_version=a.version)
+    assert kinds(a) == [EventKind.CREATED, EventKind.PROGRESS, EventKind.EXTENSION_REQUESTED,
+                        EventKind.EXTENSION_REFUSED, EventKind.CLOSEOUT_REQUESTED, EventKind.RETURNED,
+                        EventKind.CLOSEOUT_REQUESTED, EventKind.CLOSED]  # fmt: skip
+    transitions = AuditEvent.objects.filter(object_type="supervision.assignment", object_id=str(a.pk),
+                                            action="transition")  # fmt: skip
+    assert transitions.count() == 4
+    assert inbox(cast.reporter_a, "assignment.extension_decided").count() == 1
+    assert inbox(cast.leader, "assignment.closed").count() == 1

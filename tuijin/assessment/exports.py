@@ -1,8 +1,8 @@
 """The results as files: the ranking and its drill-down as .xlsx, and the .docx report.
 
 Both are built from the same `queries.results_table` and `explain.describe` as the pages, so a
-file says what the screen says. The report uses the government document layout of the
-meeting minutes and the bulletins (`tuijin.meetings.docx_layout`).
+file says what the screen says. The report is in the official document layout of the bulletins
+and the meeting minutes (`tuijin.core.docx_layout`, GB/T 9704).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from tuijin.assessment import explain
 from tuijin.assessment.models import Result, ResultLine, Scheme
 from tuijin.assessment.queries import ResultsTable
+from tuijin.core import docx_layout
 from tuijin.core.excel import safe_cell
 from tuijin.indicators import analytics_tables as tables
-from tuijin.meetings import docx_layout
 
 POINTS_FORMAT = "0.00"
 
@@ -35,7 +35,8 @@ def ranking_table(table: ResultsTable) -> tables.Table:
     headers = [_("名次"), _("单位")]
     headers += [f"{item.name}（{explain.plain(item.weight)}）" for item in table.items]
     headers += [_("调整"), _("总分")]
-    out = tables.Table(_("%(y)s年%(n)s") % {"y": scheme.year, "n": scheme.name}, headers)
+    name = scheme.name if str(scheme.year) in scheme.name else f"{scheme.year}年{scheme.name}"
+    out = tables.Table(_("%(n)s得分及排名") % {"n": name}, headers)
     for row in table.rows:
         rank = tables.Cell(str(row.result.rank) if row.result.rank else explain.DASH, row.result.rank, "0")
         cells = [rank, tables.text(row.result.unit.name)]
@@ -83,9 +84,9 @@ def report(table: ResultsTable, lines: list[ResultLine]):
     docx_layout.add_paragraph(doc, _summary(scheme, table))
     docx_layout.add_heading(doc, _("一、考核得分及排名"), level=1)
     ranking = ranking_table(table)
-    docx_layout.add_table(
-        doc, ranking.headers, ([c.text for c in row] for row in ranking.rows), size=_table_size(ranking)
-    )
+    docx_layout.add_caption(doc, ranking.title)
+    numeric = [i != 1 for i in range(len(ranking.headers))]  # every column but the unit's name
+    docx_layout.add_table(doc, ranking.headers, [[c.text for c in row] for row in ranking.rows], numeric=numeric)
     docx_layout.add_heading(doc, _("二、得分说明"), level=1)
     by_result: dict[int, list[ResultLine]] = {}
     for line in lines:
@@ -100,6 +101,9 @@ def report(table: ResultsTable, lines: list[ResultLine]):
             docx_layout.add_paragraph(doc, f"{line.item.name}（{described.rule}）：{described.formula}。")
         if result.adjustment_total:
             docx_layout.add_paragraph(doc, _("分值调整合计 %(a)s 分。") % {"a": explain.pts(result.adjustment_total)})
+    today = timezone.localdate()
+    docx_layout.add_blank(doc)
+    docx_layout.add_date(doc, _("%(y)d年%(m)d月%(d)d日") % {"y": today.year, "m": today.month, "d": today.day})
     return doc
 
 
@@ -112,14 +116,7 @@ def _summary(scheme: Scheme, table: ResultsTable) -> str:
     }  # fmt: skip
     if first:
         text += _("，%(u)s位列第一") % {"u": "、".join(first)}
-    return text + _("。现将结果通报如下（%(d)s）。") % {"d": timezone.localdate().isoformat()}
-
-
-def _table_size(table: tables.Table):
-    from docx.shared import Pt
-
-    # Wide schemes need a smaller face to fit 156 mm; never above 四号 (14 pt).
-    return Pt(14) if len(table.headers) <= 6 else Pt(10.5) if len(table.headers) <= 10 else Pt(9)
+    return text + _("。现将结果通报如下。")
 
 
 def _chinese_number(n: int) -> str:

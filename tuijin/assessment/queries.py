@@ -13,7 +13,16 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 
-from tuijin.assessment.models import Adjustment, Objection, ObjectionStatus, Result, ResultLine, Scheme, SchemeStatus
+from tuijin.assessment.models import (
+    Adjustment,
+    Bonus,
+    Objection,
+    ObjectionStatus,
+    Result,
+    ResultLine,
+    Scheme,
+    SchemeStatus,
+)
 from tuijin.core import policy
 from tuijin.indicators import analytics
 from tuijin.orgs.models import Role, User
@@ -87,3 +96,16 @@ def results_table(user: User, scheme: Scheme) -> ResultsTable:
 def pending_objections(user: User) -> QuerySet[Objection]:
     qs = Objection.objects.filter(status=ObjectionStatus.PENDING)
     return policy.scope(qs, user, "unit").select_related("result__scheme", "unit", "filed_by")
+
+
+def bonus_attachment_or_404(user: User, pk: int) -> Bonus:
+    """A bonus's evidence file, for the scheme's manager and for whoever sees the unit's result."""
+    from tuijin.assessment.services.schemes import can_manage
+
+    bonus = Bonus.objects.select_related("item__scheme__group").exclude(attachment="").filter(pk=pk).first()
+    if bonus is None:
+        raise Http404
+    scheme = scheme_or_404(user, bonus.item.scheme_id)
+    if not (can_manage(user, scheme.group) or results_for(user, scheme).filter(unit_id=bonus.unit_id).exists()):
+        raise Http404
+    return bonus

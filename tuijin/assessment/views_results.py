@@ -7,9 +7,11 @@ but the scheme's manager or, for objections, the people of the unit itself.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -20,9 +22,9 @@ from tuijin.assessment.models import ObjectionStatus
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
 from tuijin.core import policy
+from tuijin.core.docx_layout import docx_response
 from tuijin.core.excel import xlsx_response
 from tuijin.core.forms import apply_validation_error
-from tuijin.meetings.docx_layout import docx_response
 
 # --- results ---------------------------------------------------------------------------------
 
@@ -141,6 +143,14 @@ def objection_list(request):
     return render(request, "assessment/objection_list.html", {"objections": objections})
 
 
+@policy.permission("assessment.view")
+def bonus_attachment(request, pk):
+    """The evidence file of a bonus, as the drill-down links it."""
+    bonus = queries.bonus_attachment_or_404(request.user, pk)
+    name = PurePosixPath(bonus.attachment.name).name
+    return FileResponse(bonus.attachment.open("rb"), as_attachment=True, filename=name)
+
+
 # --- exports ---------------------------------------------------------------------------------
 
 
@@ -175,4 +185,5 @@ urlpatterns = [
     path("results/<int:pk>/objections/<int:objection_pk>/decide/", objection_decide, name="objection_decide"),
     path("results/<int:pk>/adjustments/", adjustment_add, name="adjustment_add"),
     path("objections/", objection_list, name="objection_list"),
+    path("bonuses/<int:pk>/attachment/", bonus_attachment, name="bonus_attachment"),
 ]

@@ -1,7 +1,8 @@
 """Bulletins over the API: `/api/v1/bulletins/`.
 
 - GET list / retrieve: the bulletins the caller may see (published ones published to them or in
-  their view, drafts to supervisors), each with its status and download links.
+  their view, drafts to supervisors), each with its status and download links. Retrieving a
+  published bulletin, or downloading its files, records the caller as a reader (as the page does).
 - POST (create): draft a bulletin for a period and scope. PATCH `{id}/blocks/{key}/`: edit one
   paragraph of a draft (text + the block's version). POST `{id}/publish/` (with the bulletin's
   version), POST `{id}/new_version/` (a correction). GET `{id}/docx/`, `{id}/pdf/`: the files (a
@@ -121,6 +122,12 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def get_serializer_class(self):
         return BulletinDetailSerializer if self.action == "retrieve" else BulletinSerializer
 
+    def retrieve(self, request, pk=None):
+        """The bulletin with its document; reading a published one over the API is a reading too."""
+        bulletin = self.get_object()
+        services.bulletin_record_read(user=request.user, bulletin=bulletin)
+        return Response(BulletinDetailSerializer(bulletin, context={"request": request}).data)
+
     @extend_schema(request=CreateSerializer, responses={201: BulletinSerializer})
     def create(self, request):
         data = CreateSerializer(data=request.data)
@@ -174,12 +181,12 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes})
     @action(detail=True, methods=["get"])
     def docx(self, request, pk=None):
-        return views.download(self.get_object(), "docx")
+        return views.download(self.get_object(), "docx", request.user)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
-        return views.download(self.get_object(), "pdf")
+        return views.download(self.get_object(), "pdf", request.user)
 
     @extend_schema(responses=BulletinSerializer(many=True))
     @action(detail=True, methods=["get"])

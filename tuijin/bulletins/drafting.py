@@ -6,8 +6,7 @@
 - Headline figures of the scope (全市…): the scope unit's own ranked row where it is a member of a
   group; else the sums of the rows of the members in scope, put through `indicators.metrics`
   (completion, YoY, growth change) — sums only for kinds that sum.
-- Projects: `tuijin.projects.stats` (figures, unit_rows, lagging_batches, slow_to_start, idle) and
-  their `stats_tables`.
+- Projects: `tuijin.projects.stats` and `stats_tables` (see `sections_projects`).
 - Contact sheets and assignments: `tuijin.liaison.stats` and `tuijin.supervision.queries` (see
   `sections_liaison`).
 
@@ -23,24 +22,16 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from tuijin.bulletins import charts, phrases
+from tuijin.bulletins import charts, phrases, sections_projects
 from tuijin.bulletins.document import Document, cell
 from tuijin.indicators import analytics, metrics
 from tuijin.indicators import analytics_tables as at
 from tuijin.indicators.models import Indicator, Report
 from tuijin.orgs.models import RankingGroup, Unit
-from tuijin.projects import metrics as project_metrics
-from tuijin.projects import stats, stats_tables
-from tuijin.projects.models import Batch, Project
+from tuijin.projects import stats
 
-CHINESE_ORDINALS = "一二三四五六七八九十"
-LIST_LIMIT = 30  # rows of a project list shown in the bulletin; the rest are counted
 CLOSE_RACE_PP = Decimal(1)  # "仅高于 …" is said when the top two are closer than this
-MONEY = stats_tables.MONEY_DECIMALS
-
-
-def ordinal(i: int) -> str:
-    return CHINESE_ORDINALS[i - 1] if 1 <= i <= 10 else str(i)
+ordinal = phrases.ordinal
 
 
 @dataclass(frozen=True)
@@ -322,90 +313,6 @@ def ranking_chart(result: analytics.Ranking) -> bytes:
     )  # fmt: skip
 
 
-def _project_scope(scope_unit: Unit | None) -> stats.Scope:
-    if scope_unit is None:
-        return stats.ALL
-    return stats.Scope("unit", scope_unit.code, scope_unit.name, unit=scope_unit)
-
-
-def section_projects(doc: Document, ctx: Context, number: int) -> None:
-    doc.h1(f"{ordinal(number)}、重大项目推进情况")
-    year, month = ctx.period.year, ctx.period.month
-    projects = _project_scope(ctx.scope_unit).apply(Project.objects.all())
-    figures = stats.figures(projects, year, month)
-    f = figures.annual
-    doc.p("projects.summary", phrases.project_sentence(
-        subject=ctx.who, planned_start=f.planned_start, started=f.started, start_rate=f.start_rate,
-        planned_completion=f.planned_completion, completed=f.completed, completion_rate=f.completion_rate,
-        investment_completion=f.investment_completion,
-    ))  # fmt: skip
-    doc.table("projects.figures", stats_tables.figures_table(ctx.who, year, month, figures), label=0)
-    charted = False
-    for group in ctx.groups:
-        rows = stats.unit_rows(group, year, month, None)
-        if not rows:
-            continue
-        title = f"{group.name}重大项目开工、竣工和投资情况（{ctx.period.span}）"
-        doc.table(f"projects.units.{group.code}", stats_tables.unit_table(title, rows, "annual", "start_rate"))
-        if not charted and any(r.figures.annual.start_rate is not None for r in rows):
-            charted = True
-            doc.chart(f"chart.projects.{group.code}", f"重大项目开工率（{group.name}）", _start_rate_chart(group, rows))
-    _batches(doc, ctx, projects)
-    _flag_lists(doc, ctx, projects)
-
-
-def _start_rate_chart(group: RankingGroup, rows: list[stats.UnitRow]) -> bytes:
-    rows = sorted(rows, key=lambda r: (r.placings["start_rate"].rank is None, r.placings["start_rate"].rank or 0))
-    rates = [r.figures.annual.start_rate for r in rows]
-    return charts.bars(
-        title=f"重大项目开工率（{group.name}）", labels=[r.unit.name for r in rows],
-        values=[float(x * 100) if x is not None else None for x in rates],
-    )  # fmt: skip
-
-
-def _batches(doc: Document, ctx: Context, projects) -> None:
-    year, month = ctx.period.year, ctx.period.month
-    batches = list(Batch.objects.filter(projects__in=projects.values("pk")).distinct().order_by("launch_date", "code"))
-    if batches:
-        table = at.Table(f"集中开工批次推进情况（{ctx.period.span}）", ["批次", *stats_tables.figure_headers()[1:]])
-        for batch in batches:
-            f = stats.figures(projects.filter(batch=batch), year, month).annual
-            table.rows.append([at.text(batch.name), *stats_tables.figure_cells(f)])
-        doc.table("projects.batches", table, label=0)
-    # Without the laggards' names (a province's batch can hold hundreds); the 迟迟不开工 list names them.
-    lagging = stats.lagging_batches(projects, ctx.as_of, with_laggards=False)
-    if lagging:
-        headers = ["批次", "集中开工日期", "全部开工期限", "项目数", "期限内未开工", "开工率"]
-        table = at.Table("未按期全部开工的批次", headers)
-        for b in lagging:
-            table.rows.append([
-                at.text(b.name), at.text(b.launch_date.isoformat()), at.text(b.start_deadline.isoformat()),
-                at.Cell(str(b.total), b.total, "0"), at.Cell(str(b.not_started), b.not_started, "0"),
-                at.percent(project_metrics.rate(b.total - b.not_started, b.total)),
-            ])  # fmt: skip
-        doc.table("projects.lagging_batches", table, label=0)
-
-
-def _flag_lists(doc: Document, ctx: Context, projects) -> None:
-    year, month = ctx.period.year, ctx.period.month
-    slow = stats.slow_to_start(projects, year, ctx.as_of)
-    idle = stats.idle(projects, year, month, ctx.as_of)
-    n_slow, n_idle = slow.count(), idle.count()
-    doc.p("projects.flags", phrases.flags_sentence(slow=n_slow, idle=n_idle))
-    if n_slow:
-        title = _limited("迟迟不开工项目", n_slow)
-        doc.table("projects.slow", stats_tables.slow_to_start_table(title, slow[:LIST_LIMIT], ctx.as_of), label=0)
-    if n_idle:
-        doc.table(
-            "projects.idle", stats_tables.idle_table(_limited("开而未建项目", n_idle), idle[:LIST_LIMIT]), label=0
-        )
-
-
-def _limited(title: str, count: int) -> str:
-    more = f"，列前 {LIST_LIMIT} 个" if count > LIST_LIMIT else ""
-    return f"{title}（共 {count} 个{more}）"
-
-
 def honour_lists(ctx: Context) -> list[tuple[str, str, list[str], list[str]]]:
     """红黑榜 per (indicator, group): 红榜 = marked 前N and on pace; 黑榜 = marked 后N and behind pace."""
     out = []
@@ -455,7 +362,8 @@ def draft(
     from tuijin.bulletins import sections_liaison  # the liaison and supervision apps, read on use
 
     doc = Document()
-    sections = [section_overview, section_rankings, section_projects, sections_liaison.section, section_honours]
+    sections = [section_overview, section_rankings, sections_projects.section, sections_liaison.section,
+                section_honours]  # fmt: skip
     for number, section in enumerate(sections, start=1):
         section(doc, ctx, number)
     return doc

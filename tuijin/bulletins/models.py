@@ -14,7 +14,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.orgs.models import Unit
@@ -92,6 +93,16 @@ class Bulletin(models.Model):
         ordering = ["-year", "-period", "series", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="bulletin_series_number"),
+            # One bulletin per period and scope (its corrections are later numbers of its series);
+            # COALESCE so that two city-wide drafts (scope NULL) collide too.
+            models.UniqueConstraint(
+                Coalesce("scope_unit", Value(0)),
+                "period_type",
+                "year",
+                "period",
+                condition=Q(number=1),
+                name="bulletin_one_per_period_and_scope",
+            ),
             models.CheckConstraint(
                 condition=Q(period_type="month", period__gte=1, period__lte=12)
                 | Q(period_type="quarter", period__gte=1, period__lte=4),

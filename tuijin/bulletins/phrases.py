@@ -24,9 +24,15 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 SEP = ","
+CHINESE_ORDINALS = "一二三四五六七八九十"
 HUNDRED = Decimal(100)
 HALF = Decimal("0.5")
 MID_YEAR_MONTH = 6
+
+
+def ordinal(i: int) -> str:
+    """一 … 十 for the numbered sections (一、总体情况)."""
+    return CHINESE_ORDINALS[i - 1] if 1 <= i <= 10 else str(i)
 
 
 def rounded(number: Decimal, places: int = 1) -> Decimal:

@@ -5,15 +5,22 @@ every paragraph's text in it (a published snapshot, or a draft with its current 
 the chart PNGs by key. Neither reads the database.
 
 PDF fonts: the faces cut by `manage.py prepare_pdf_fonts` (GB2312 subsets under
-`TUIJIN_PDF_FONT_DIR`, default var/fonts/) when present — WeasyPrint then embeds in ~2 s what
-takes it ~10 s from the stock Noto CJK collections —, else the families named in
-`TUIJIN_PDF_FONT_FAMILY` through fontconfig. The family names always follow as fallbacks, so a
-character outside GB2312 (a rare name) still prints.
+`TUIJIN_PDF_FONT_DIR`, default var/fonts/) when present, else the families named in
+`TUIJIN_PDF_FONT_FAMILY` (Debian's Noto CJK) through fontconfig; the family names always follow
+as fallbacks, so a character outside GB2312 (a rare name) still prints. (WeasyPrint 70 subsets
+the stock collections with HarfBuzz about as fast as the cut faces; the cut faces keep the file
+a third smaller and the type the same on every server.)
+
+Speed (bench/bench_bulletin.py, a province's bulletin of 29 tables): the PDF takes ~2 s of CPU.
+WeasyPrint's own user-agent stylesheet is swapped for `PRINT_UA_CSS` (matching its rules
+against every cell cost ~0.9 s), the charts come from memory through the fetcher instead of
+base64 in the page, and tables use a fixed layout with the .docx's widths
+(`core.docx_layout.column_shares`).
 """
 
 from __future__ import annotations
 
-import base64
+import functools
 import logging
 from pathlib import Path
 
@@ -21,7 +28,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from PIL import ImageFile
 
-from tuijin.bulletins import docx_layout as layout
+from tuijin.core import docx_layout as layout
 
 log = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per page otherwise
@@ -48,44 +55,61 @@ def font_dir() -> Path:
 
 def docx(doc: dict, charts: dict[str, bytes]) -> bytes:
     out = layout.new_document()
-    layout.title(out, doc["title"])
+    layout.add_title(out, doc["title"])
     if doc.get("subtitle"):
-        layout.centred(out, doc["subtitle"])
-        layout.blank(out)
+        layout.add_paragraph(out, doc["subtitle"], indent=False, align="center", font=layout.HEADING2_FONT)
+        layout.add_blank(out)
     _changes_docx(out, doc.get("changes") or [])
     for item in doc["items"]:
         kind = item["type"]
-        if kind == "h1":
-            layout.heading1(out, item["text"])
-        elif kind == "h2":
-            layout.heading2(out, item["text"])
+        if kind in ("h1", "h2"):
+            layout.add_heading(out, item["text"], level=1 if kind == "h1" else 2)
         elif kind == "p":
-            layout.body(out, item["text"])
+            layout.add_paragraph(out, item["text"])
         elif kind == "table":
-            layout.caption(out, item["title"])
-            layout.table(out, item["headers"], item["rows"], item["numeric"])
+            layout.add_caption(out, item["title"])
+            layout.add_table(out, item["headers"], item["rows"], numeric=item["numeric"])
+            layout.add_blank(out)
         elif kind == "chart" and item["key"] in charts:
-            layout.picture(out, charts[item["key"]])
-            layout.caption(out, item["title"])
+            layout.add_picture(out, charts[item["key"]])
+            layout.add_caption(out, item["title"])
     if doc.get("date"):
-        layout.blank(out)
-        p = out.add_paragraph()
-        p.alignment = layout.WD_ALIGN_PARAGRAPH.RIGHT
-        p.paragraph_format.right_indent = layout.Pt(layout.BODY_PT * 4)
-        layout.set_font(p.add_run(doc["date"]), layout.BODY_FONT, layout.BODY_PT)
+        layout.add_blank(out)
+        layout.add_date(out, doc["date"])
     return layout.to_bytes(out)
+
+
+CHANGE_HEADERS = ["位置", "原内容", "现内容"]
+
+
+def _change_rows(changes: list[dict]) -> list[list[str]]:
+    return [[c["where"], c["before"] or "—", c["after"] or "—"] for c in changes]
 
 
 def _changes_docx(out, changes: list[dict]) -> None:
     if not changes:
         return
-    layout.heading1(out, "更正说明")
-    layout.body(out, f"本版较上一版共有 {len(changes)} 处变化：")
-    rows = [[{"t": c["where"]}, {"t": c["before"] or "—"}, {"t": c["after"] or "—"}] for c in changes]
-    layout.table(out, ["位置", "原内容", "现内容"], rows, [False, False, False])
+    layout.add_heading(out, "更正说明", level=1)
+    layout.add_paragraph(out, f"本版较上一版共有 {len(changes)} 处变化：")
+    layout.add_table(out, CHANGE_HEADERS, _change_rows(changes))
+    layout.add_blank(out)
 
 
 # --- .pdf ----------------------------------------------------------------------------------------
+
+# WeasyPrint's own user-agent stylesheet styles all of HTML, and matching its rules against every
+# cell of a province's tables costs about a second per bulletin. print.html uses a dozen elements;
+# this sheet gives them their display and nothing else (the template's own CSS does the rest).
+PRINT_UA_CSS = """
+head, title, meta, style, script { display: none }
+html, body, div, p, h1, h2, h3, figure { display: block }
+table { display: table; box-sizing: border-box }
+colgroup { display: table-column-group } col { display: table-column }
+thead { display: table-header-group } tbody { display: table-row-group }
+tr { display: table-row } th, td { display: table-cell; vertical-align: middle }
+th { font-weight: bold }
+"""
+CHART_SCHEME = "chart:"
 
 
 def font_faces() -> list[dict]:
@@ -101,36 +125,79 @@ def font_faces() -> list[dict]:
     return faces
 
 
-def column_widths(item: dict) -> list[str]:
-    """Percent widths for a fixed table layout (WeasyPrint lays a fixed table out in one pass, far
-    faster than sizing every cell): the naming column twice as wide as the others."""
-    label, n = item.get("label", 0), len(item["headers"])
-    weights = [2 if i == label else 1 for i in range(n)]
-    return [f"{100 * w / sum(weights):.2f}%" for w in weights]
+def print_table(item: dict) -> dict:
+    """A table item as print.html lays it out, as the .docx does: percent widths for a fixed layout
+    (WeasyPrint lays a fixed table out in one pass, far faster than sizing every cell) and each
+    cell's class (its column's alignment, its traffic-light colour)."""
+    headers, rows = item["headers"], item["rows"]
+    align = [ALIGN_CLASS[a] for a in layout.column_alignments(headers, rows, item.get("numeric"))]
+    cells = [[{"t": layout.cell_text(c), "class": _classes(a, c)} for c, a in zip(row, align, strict=False)]
+             for row in rows]  # fmt: skip
+    widths = [f"{100 * share:.2f}%" for share in layout.column_shares(headers, rows)]
+    size = layout.table_size(len(headers))
+    return {**item, "widths": widths, "rows": cells, "size": f"{size.pt:g}", "line": f"{layout.table_line(size).pt:g}"}
 
 
-def _print_item(item: dict, images: dict[str, str]) -> dict:
+ALIGN_CLASS = {"right": "r", "left": "l", "center": ""}
+
+
+def _classes(align: str, cell) -> str:
+    rag = cell.get("rag") if isinstance(cell, dict) else None
+    return " ".join(c for c in (align, rag or "") if c)
+
+
+def _print_item(item: dict) -> dict:
     if item["type"] == "chart":
-        return {**item, "src": images.get(item["key"])}
+        return {**item, "src": CHART_SCHEME + item["key"]}
     if item["type"] == "table":
-        return {**item, "widths": column_widths(item)}
+        return print_table(item)
     return item
 
 
 def html(doc: dict, charts: dict[str, bytes]) -> str:
-    images = {key: "data:image/png;base64," + base64.b64encode(png).decode() for key, png in charts.items()}
-    items = [_print_item(item, images) for item in doc["items"]]
-    return render_to_string(
-        "bulletins/print.html",
-        {"doc": {**doc, "items": items}, "faces": font_faces(), "fonts": font_family()},
-    )
+    items = [_print_item(i) for i in doc["items"] if i["type"] != "chart" or i["key"] in charts]
+    changes = doc.get("changes") or []
+    table = print_table({"headers": CHANGE_HEADERS, "rows": _change_rows(changes)}) if changes else None
+    context = {"doc": {**doc, "items": items}, "changes": table, "faces": font_faces(), "fonts": font_family()}
+    return render_to_string("bulletins/print.html", context)
+
+
+@functools.cache
+def _weasyprint():
+    """WeasyPrint's classes with the bulletin's lean stylesheet and fetcher (imported on first use:
+    it loads Pango and fontconfig)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    ua = CSS(string=PRINT_UA_CSS)
+
+    class PrintHTML(HTML):
+        # If a WeasyPrint release drops this hook, its full stylesheet applies again: slower, same page.
+        def _ua_stylesheets(self, forms=False):
+            return [ua]
+
+    class Fetcher(URLFetcher):
+        """The charts from memory and the pre-cut fonts from disk; nothing else, never the network."""
+
+        def __init__(self, charts: dict[str, bytes]):
+            super().__init__(allowed_protocols={"file"})
+            self.charts = charts
+
+        def fetch(self, url, headers=None):
+            if url.startswith(CHART_SCHEME):
+                png = self.charts[url.removeprefix(CHART_SCHEME)]
+                return URLFetcherResponse(url, png, {"Content-Type": "image/png"})
+            if not url.startswith(font_dir().resolve().as_uri() + "/"):
+                raise ValueError(f"a bulletin PDF reads only its charts and fonts, not {url}")
+            return super().fetch(url, headers)
+
+    return PrintHTML, Fetcher
 
 
 def pdf(doc: dict, charts: dict[str, bytes]) -> bytes:
-    from weasyprint import HTML  # imported on use: it loads Pango and fontconfig
-
+    print_html, fetcher = _weasyprint()
     # WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported; uploads
     # (photos, attachments) must keep refusing truncated images, and our charts are whole.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
-
-    return HTML(string=html(doc, charts), base_url=str(settings.BASE_DIR)).write_pdf()
+    page = print_html(string=html(doc, charts), base_url=str(settings.BASE_DIR), url_fetcher=fetcher(charts))
+    return page.write_pdf()

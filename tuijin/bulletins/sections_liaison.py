@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from tuijin.bulletins import phrases
+from tuijin.bulletins.sections_projects import LIST_LIMIT
 from tuijin.indicators import analytics_tables as at
 from tuijin.liaison import stats as liaison_stats
 from tuijin.orgs.models import Unit, UnitType
@@ -47,9 +48,7 @@ def departments(scope_unit: Unit | None) -> list[Unit]:
 
 
 def section(doc, ctx, number: int) -> None:
-    from tuijin.bulletins.drafting import LIST_LIMIT, ordinal
-
-    doc.h1(f"{ordinal(number)}、工作联系单和督办事项办理情况")
+    doc.h1(f"{phrases.ordinal(number)}、工作联系单和督办事项办理情况")
     start, end = period_start(ctx.period), ctx.as_of
     units = departments(ctx.scope_unit)
     stats = liaison_stats.department_stats(start=start, end=end, departments=units, as_of=ctx.as_of)

@@ -13,11 +13,12 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuijin.audit.services import AuditAction, record
 from tuijin.bulletins import document, drafting, queries, rendering
@@ -27,6 +28,7 @@ from tuijin.core.concurrency import lock_current
 from tuijin.orgs.models import Unit, User
 
 MAX_TEXT = 4000
+EXISTS = gettext_lazy("该期间和范围的通报已存在；更正请在已发布的通报上生成新版本。")
 NOTIFY_KIND = "bulletin.published"
 
 
@@ -84,14 +86,18 @@ def bulletin_create(
     selection = validate_selection(indicators, groups)
     same = Bulletin.objects.filter(period_type=period_type, year=year, period=period, scope_unit=scope_unit)
     if same.exists():
-        raise ValidationError(_("该期间和范围的通报已存在；更正请在已发布的通报上生成新版本。"))
+        raise ValidationError(EXISTS)
     doc = drafting.draft(period=p, scope_unit=scope_unit, selection=selection, today=today)
     with transaction.atomic():
-        bulletin = Bulletin.objects.create(
-            title=drafting.title(p, scope_unit), period_type=period_type, year=year, period=period,
-            scope_unit=scope_unit, selection=selection, content=doc.as_content(subtitle=_subtitle(p, scope_unit)),
-            created_by=actor,
-        )  # fmt: skip
+        try:
+            with transaction.atomic():  # two drafts at once: the second meets the unique constraint
+                bulletin = Bulletin.objects.create(
+                    title=drafting.title(p, scope_unit), period_type=period_type, year=year, period=period,
+                    scope_unit=scope_unit, selection=selection,
+                    content=doc.as_content(subtitle=_subtitle(p, scope_unit)), created_by=actor,
+                )  # fmt: skip
+        except IntegrityError:
+            raise ValidationError(EXISTS) from None
         _write_draft(bulletin, doc)
         record(actor=actor, action=AuditAction.CREATE, obj=bulletin,
                changes={"period": [None, p.label], "scope": [None, drafting.subject(scope_unit)]})  # fmt: skip
@@ -109,6 +115,10 @@ def bulletin_new_version(*, actor: User, previous: Bulletin, today=None) -> Bull
     p = drafting.Period(previous.year, previous.period_type, previous.period)
     doc = drafting.draft(period=p, scope_unit=previous.scope_unit, selection=previous.selection, today=today)
     with transaction.atomic():
+        # Locked, and asked again: two corrections at once must not both become the next number.
+        Bulletin.objects.select_for_update().get(pk=previous.pk)
+        if Bulletin.objects.filter(series=previous.series, number__gt=previous.number).exists():
+            raise ValidationError(_("该通报已有更新的版本。"))
         bulletin = Bulletin.objects.create(
             series=previous.series, number=previous.number + 1, previous=previous, title=previous.title,
             period_type=previous.period_type, year=previous.year, period=previous.period,
@@ -131,6 +141,8 @@ def block_edit(*, actor: User, block: Block, text: str, expected_version: int | 
         raise ValidationError({"text": _("段落不能为空。")})
     if len(text) > MAX_TEXT:
         raise ValidationError({"text": _("段落不能超过 %(n)d 字。") % {"n": MAX_TEXT}})
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):  # Word and PDF cannot hold them
+        raise ValidationError({"text": _("段落含有不可显示的控制字符，请删除后再保存。")})
     with transaction.atomic():
         locked_bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
         if locked_bulletin.status != Status.DRAFT:

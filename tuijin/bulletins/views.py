@@ -176,13 +176,15 @@ def _file_name(bulletin: Bulletin, ext: str) -> str:
     return f"{bulletin.title}{suffix}.{ext}"
 
 
-def download(bulletin: Bulletin, ext: str) -> HttpResponse:
-    """A published bulletin's stored file, byte for byte; a draft's file rendered now."""
+def download(bulletin: Bulletin, ext: str, user) -> HttpResponse:
+    """A published bulletin's stored file, byte for byte (a reading by `user`); a draft's file
+    rendered now."""
     types = {
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "pdf": "application/pdf",
     }
     if bulletin.status == Status.PUBLISHED:
+        services.bulletin_record_read(user=user, bulletin=bulletin)
         stored = bulletin.docx if ext == "docx" else bulletin.pdf
         return FileResponse(stored.open("rb"), as_attachment=True, filename=_file_name(bulletin, ext),
                             content_type=types[ext])  # fmt: skip
@@ -203,7 +205,7 @@ def _quoted(name: str) -> str:
 def bulletin_download(request, pk: int, ext: str):
     if ext not in ("docx", "pdf"):
         raise Http404
-    return download(get_visible_or_404(request.user, pk), ext)
+    return download(get_visible_or_404(request.user, pk), ext, request.user)
 
 
 @policy.permission("bulletin.view")

@@ -16,158 +16,33 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from tuijin.core import policy
-from tuijin.indicators.models import KeyWork
 from tuijin.liaison import queries, services
-from tuijin.liaison.models import AssignmentStatus, ContactSheet, EventKind, SheetAssignment, SheetEvent, SheetStatus
-from tuijin.liaison.services.common import MAX_TEXT
-from tuijin.orgs.models import Unit
-from tuijin.projects.models import Project
+from tuijin.liaison.models import ContactSheet, SheetAssignment, SheetEvent, SheetStatus
+from tuijin.liaison.serializers import (
+    SheetAcceptSerializer,
+    SheetDecisionSerializer,
+    SheetInputSerializer,
+    SheetInstructSerializer,
+    SheetNoteSerializer,
+    SheetReasonSerializer,
+    SheetReassignSerializer,
+    SheetResolveSerializer,
+    SheetReturnSerializer,
+    SheetSerializer,
+    SheetTransferSerializer,
+    SheetVersionSerializer,
+)
 
 
 def as_drf_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
-
-# --- output --------------------------------------------------------------------------------
-
-
-# Inline enums: several models have a `status`, and these sets need no shared component name.
-@extend_schema_field({"type": "string", "enum": list(SheetStatus.values), "description": "联系单状态"})
-class SheetStatusField(serializers.CharField):
-    pass
-
-
-@extend_schema_field({"type": "string", "enum": list(AssignmentStatus.values), "description": "承办状态"})
-class PartStatusField(serializers.CharField):
-    pass
-
-
-@extend_schema_field({"type": "string", "enum": list(EventKind.values), "description": "办理事项"})
-class EventKindField(serializers.CharField):
-    pass
-
-
-class SheetPartSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    status = PartStatusField(read_only=True)
-
-    class Meta:
-        model = SheetAssignment
-        fields = ["id", "department", "status", "received_on", "due_on", "answered_on", "answer", "promised_on",
-                  "resolved_on", "result", "reason", "previous", "version"]  # fmt: skip
-        read_only_fields = fields
-
-
-class SheetEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    department = serializers.SlugRelatedField(source="assignment.department", slug_field="code", read_only=True)
-    kind = EventKindField(read_only=True)
-
-    class Meta:
-        model = SheetEvent
-        fields = ["kind", "at", "actor", "department", "text", "data"]
-        read_only_fields = fields
-
-
-class SheetSerializer(serializers.ModelSerializer):
-    sender_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    key_work = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    departments = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    copies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    escalated_to = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
-    assignments = SheetPartSerializer(many=True, read_only=True)
-    overdue = serializers.BooleanField(source="is_overdue", read_only=True, help_text="是否有承办部门逾期")
-    status = SheetStatusField(read_only=True)
-    events = SheetEventSerializer(many=True, read_only=True, help_text="办理记录（时间线）")
-
-    class Meta:
-        model = ContactSheet
-        fields = ["id", "number", "title", "problem", "request", "sender_unit", "author", "project", "key_work",
-                  "departments", "copies", "status", "sent_on", "resolved_on", "confirmed_on", "overdue",
-                  "escalated_at", "escalated_to", "escalation_reason", "agenda_at", "agenda_note", "decision",
-                  "decided_on", "assignments", "events", "version"]  # fmt: skip
-        read_only_fields = fields
-
-
-# --- input ---------------------------------------------------------------------------------
-
-
-class SheetInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    problem = serializers.CharField(max_length=MAX_TEXT)
-    request = serializers.CharField(max_length=MAX_TEXT, help_text="需协调解决的事项")
-    departments = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Unit.objects.all(), required=False, help_text="承办部门编码"
-    )
-    copies = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Unit.objects.all(), required=False, help_text="抄送单位编码"
-    )
-    project = serializers.SlugRelatedField(
-        slug_field="code", queryset=Project.objects.all(), required=False, allow_null=True, help_text="项目编号"
-    )
-    key_work = serializers.SlugRelatedField(
-        slug_field="code", queryset=KeyWork.objects.all(), required=False, allow_null=True, help_text="重点工作编码"
-    )
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
-
-
-class SheetVersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="联系单的版本号")
-
-
-class SheetNoteSerializer(SheetVersionSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_TEXT)
-
-
-class SheetReasonSerializer(SheetVersionSerializer):
-    reason = serializers.CharField(max_length=MAX_TEXT)
-
-
-class SheetInstructSerializer(SheetVersionSerializer):
-    text = serializers.CharField(max_length=MAX_TEXT, help_text="批示内容")
-
-
-class SheetDecisionSerializer(SheetVersionSerializer):
-    decision = serializers.CharField(max_length=MAX_TEXT, help_text="市长办公会议决定")
-    decided_on = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class SheetPartActionSerializer(serializers.Serializer):
-    department = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="承办部门编码（默认：调用者所在单位）"
-    )
-    version = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="该承办事项的版本号")
-
-
-class SheetAcceptSerializer(SheetPartActionSerializer):
-    answer = serializers.CharField(max_length=MAX_TEXT, help_text="受理意见")
-    promised_on = serializers.DateField(help_text="承诺办结日期（不早于答复日期）")
-
-
-class SheetTransferSerializer(SheetPartActionSerializer):
-    to_department = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
-    reason = serializers.CharField(max_length=MAX_TEXT)
-
-
-class SheetReturnSerializer(SheetPartActionSerializer):
-    reason = serializers.CharField(max_length=MAX_TEXT)
-
-
-class SheetResolveSerializer(SheetPartActionSerializer):
-    result = serializers.CharField(max_length=MAX_TEXT, help_text="办理结果")
-
-
-class SheetReassignSerializer(SheetTransferSerializer):
-    department = serializers.CharField(help_text="被改派的承办部门编码")
 
 
 FILTERS = [
@@ -218,9 +93,19 @@ class ContactSheetViewSet(
             "departments", "copies", "escalated_to", Prefetch("events", queryset=events)
         ).select_related("key_work")
 
+    def get_serializer(self, *args, **kwargs):
+        """The output with the supervision assignments of every sheet in it, in one query."""
+        serializer = super().get_serializer(*args, **kwargs)
+        sheets = args[0] if args else kwargs.get("instance")
+        if isinstance(sheets, ContactSheet):
+            sheets = [sheets]
+        if sheets is not None:
+            serializer.context["supervision"] = queries.sheet_assignment_ids([s.pk for s in sheets])
+        return serializer
+
     def _out(self, sheet: ContactSheet, code=status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=sheet.pk)
-        return Response(SheetSerializer(fresh).data, status=code)
+        return Response(self.get_serializer(fresh).data, status=code)
 
     def _input(self, serializer_class, data, partial=False) -> dict:
         serializer = serializer_class(data=data, partial=partial)
@@ -370,11 +255,14 @@ class ContactSheetViewSet(
     @_transition(SheetDecisionSerializer)
     @action(detail=True, methods=["post"])
     def decision(self, request, pk=None):
-        """Record the meeting's decision (a city-level supervisor)."""
+        """Record the meeting's decision (a city-level supervisor); with `to_assignment` it becomes a
+        supervision assignment of `owner_unit` by `deadline`, in the same transaction."""
         data = self._input(SheetDecisionSerializer, request.data)
         sheet = self.get_object()
         self._call(services.sheet_record_decision, sheet=sheet, decision=data["decision"],
-                   decided_on=data["decided_on"], expected_version=data["version"])  # fmt: skip
+                   decided_on=data["decided_on"], expected_version=data["version"],
+                   to_assignment=data["to_assignment"], owner_unit=data["owner_unit"], deadline=data["deadline"],
+                   co_units=data["co_units"])  # fmt: skip
         return self._out(sheet)
 
 

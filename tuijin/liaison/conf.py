@@ -1,4 +1,4 @@
-"""The contact sheets' settings, each with its default (see the report for settings.py)."""
+"""The contact sheets' settings, each with its default (set from the environment in tuijin/settings.py)."""
 
 from __future__ import annotations
 

@@ -103,6 +103,19 @@ class InstructForm(VersionMixin):
 class DecisionForm(VersionMixin):
     decision = forms.CharField(label=_("会议决定"), widget=TEXTAREA)
     decided_on = forms.DateField(label=_("会议日期"), widget=DATE, required=False)
+    to_assignment = forms.BooleanField(
+        label=_("转为督办事项"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        help_text=_("勾选后，会议决定即作为督办事项交办牵头单位，按期跟踪直至销号。"),
+    )  # fmt: skip
+    owner_unit = forms.ModelChoiceField(
+        label=_("牵头单位"), queryset=Unit.objects.filter(is_active=True).order_by("path"), required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )  # fmt: skip
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("配合单位"), queryset=Unit.objects.filter(is_active=True).order_by("path"), required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+    )  # fmt: skip
+    deadline = forms.DateField(label=_("办结时限"), widget=DATE, required=False)
 
 
 class PeriodForm(forms.Form):

@@ -8,8 +8,10 @@ for the next department; 退回 gives it back with a reason. The sheet is resolv
 department still on it has resolved its part, and the sender confirms it (销号) or reopens it.
 
 What is not solved climbs the ladder: an overdue answer or a missed promised date escalates the
-sheet to the project's lead leader (or the city's leaders), then to the mayor's office meeting
-agenda. Every step is a `SheetEvent` on the sheet's timeline and an audit event.
+sheet to the project's lead leader (or the sender unit's leaders where there is no project), then
+to the mayor's office meeting agenda; the meeting's decision is recorded on the sheet and may
+become a supervision assignment (督办事项, its source linked back to the sheet). Every step is a
+`SheetEvent` on the sheet's timeline and an audit event.
 
 Only `tuijin.liaison.services` writes these rows; statuses move along the tables below.
 """

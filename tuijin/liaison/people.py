@@ -40,9 +40,19 @@ def root_of(unit: Unit) -> Unit:
     return unit if unit.path == root_path else Unit.objects.get(path=root_path)
 
 
-def city_leaders(unit: Unit) -> list[User]:
-    """Active leaders of the city the unit belongs to."""
-    return list(_active(root_of(unit), Role.LEADER))
+def unit_leaders(unit: Unit) -> list[User]:
+    """Active leaders of `unit`, or of the nearest unit above it that has any (a town with no
+    leader account goes to its county's leaders, a county with none to the city's)."""
+    segments = unit.path.strip("/").split("/")
+    paths = ["/" + "/".join(segments[:n]) + "/" for n in range(1, len(segments) + 1)]
+    leaders = list(
+        User.objects.filter(unit__path__in=paths, is_active=True, role_grants__role=Role.LEADER)
+        .distinct()
+        .select_related("unit")
+        .order_by("pk")
+    )
+    nearest = max((u.unit.depth for u in leaders), default=None)
+    return [u for u in leaders if u.unit.depth == nearest]
 
 
 def city_supervisors(unit: Unit) -> list[User]:
@@ -51,8 +61,8 @@ def city_supervisors(unit: Unit) -> list[User]:
 
 def escalation_leaders(sheet: ContactSheet) -> list[User]:
     """The ladder's first rung: the project's lead leader, or (no project, no active lead leader)
-    the leaders of the sender unit's city."""
+    the leaders of the sender unit (the nearest unit above it that has leaders)."""
     leader = sheet.project.lead_leader if sheet.project_id else None
     if leader is not None and leader.is_active and leader.has_role(Role.LEADER):
         return [leader]
-    return city_leaders(sheet.sender_unit)
+    return unit_leaders(sheet.sender_unit)

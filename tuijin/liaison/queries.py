@@ -3,8 +3,9 @@
 Who sees a sheet (`visible_sheets`): a draft, the sender unit's own users alone; once sent,
 the users of the sender unit and the units above it (as everywhere), of the addressed
 departments (every department that has or had a part, and the written addressees) and of the
-copied units (and the units above them), the leaders it was escalated to and the project's lead
-leader; city-level supervisors and leaders see every sent sheet.
+copied units (and the units above them), the units that own or help with the supervision
+assignment the meeting's decision made of it, the leaders it was escalated to and the project's
+lead leader; city-level supervisors and leaders see every sent sheet.
 
 The lists (`SheetFilter`, `sheet_list`): one filter for every box — sent by my unit, to my
 department, escalated to me, all — with status, department, overdue and period, used by the
@@ -32,6 +33,7 @@ from tuijin.liaison.models import (
     overdue_q,
 )
 from tuijin.orgs.models import Unit, UnitType, User
+from tuijin.supervision.models import Assignment, SourceKind
 
 BOXES = ("sent", "inbox", "escalated", "all")
 
@@ -55,9 +57,36 @@ def visible_sheets(user: User) -> QuerySet[ContactSheet]:
             _under(user, "unit")
         )
         copied = ContactSheet.copies.through.objects.filter(contactsheet=OuterRef("pk")).filter(_under(user, "unit"))
+        assigned = (
+            from_sheets().filter(source_id=OuterRef("pk")).filter(_under(user, "owner_unit") | _under(user, "co_units"))
+        )
         concerned |= _under(user, "sender_unit") | Q(Exists(parts)) | Q(Exists(addressed)) | Q(Exists(copied))
+        concerned |= Q(Exists(assigned))
     visible = ContactSheet.objects.filter(sent & concerned).values("pk")
     return qs.filter(drafts | Q(pk__in=visible))
+
+
+def from_sheets() -> QuerySet[Assignment]:
+    """Supervision assignments whose source is a contact sheet (the meeting's decision on it)."""
+    # By the content type's natural key, not its row: building the query reads nothing (the API
+    # schema is generated before any database exists).
+    meta = ContactSheet._meta
+    return Assignment.objects.filter(
+        source_kind=SourceKind.SHEET, source_type__app_label=meta.app_label, source_type__model=meta.model_name
+    )
+
+
+def sheet_assignments(sheet: ContactSheet) -> list[Assignment]:
+    """The supervision assignments made of the sheet (the meeting's decision, or a supervisor's)."""
+    return list(from_sheets().filter(source_id=sheet.pk).select_related("owner_unit").order_by("pk"))
+
+
+def sheet_assignment_ids(sheet_ids: list[int]) -> dict[int, list[int]]:
+    """For many sheets at once (one query): sheet id -> the ids of the assignments made of it."""
+    found: dict[int, list[int]] = {}
+    for sheet_id, pk in from_sheets().filter(source_id__in=sheet_ids).order_by("pk").values_list("source_id", "pk"):
+        found.setdefault(sheet_id, []).append(pk)
+    return found
 
 
 def get_visible_sheet_or_404(user: User, pk: int) -> ContactSheet:

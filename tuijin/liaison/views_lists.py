@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from tuijin.liaison.forms import PeriodForm
 from tuijin.liaison.models import ContactSheet, SheetStatus
 from tuijin.liaison.services.common import require_agenda_keeper
 from tuijin.liaison.services.sheets import record_export
+from tuijin.orgs.models import UnitType
 
 PAGE_SIZE = 30
 BOX_TITLES = {
@@ -67,6 +68,22 @@ def inbox(request):
 @policy.permission("sheet.escalation")
 def escalated(request):
     return _list(request, "escalated")
+
+
+@policy.permission("sheet.view")
+def index(request):
+    """/liaison/ opens the list the user works from: a department its inbox, a sender its own
+    sheets, a leader the sheets escalated to them, everyone else all the sheets they may see."""
+    user = request.user
+    if policy.allows(user, "sheet.handle") and user.unit is not None and user.unit.type == UnitType.DEPARTMENT:
+        box = "inbox"
+    elif policy.allows(user, "sheet.write") and user.unit_id is not None:
+        box = "sent"
+    elif policy.allows(user, "sheet.escalation"):
+        box = "escalated"
+    else:
+        box = "all"
+    return redirect(BOX_URLS[box])
 
 
 @policy.permission("sheet.view")
@@ -155,7 +172,8 @@ def _round(value: float | None) -> float | None:
 
 
 urlpatterns = [
-    path("", all_sheets, name="all"),
+    path("", index, name="index"),
+    path("all/", all_sheets, name="all"),
     path("sent/", sent, name="sent"),
     path("inbox/", inbox, name="inbox"),
     path("escalated/", escalated, name="escalated"),

@@ -134,10 +134,16 @@ def sheet_detail(request, pk):
         "reopen_form": ReasonForm(initial={"version": sheet.version}),
         "instruct_form": InstructForm(initial={"version": sheet.version}),
         "agenda_form": NoteForm(initial={"version": sheet.version}),
-        "decision_form": DecisionForm(initial={"version": sheet.version, "decided_on": today}),
-        "escalated_to": sheet.escalated_to.all(),
+        "decision_form": DecisionForm(initial={"version": sheet.version, "decided_on": today,
+                                               "owner_unit": _first_open_department(parts)}),
+        "escalated_to": sheet.escalated_to.all(), "supervision": queries.sheet_assignments(sheet),
     }  # fmt: skip
     return render(request, "liaison/sheet_detail.html", context)
+
+
+def _first_open_department(parts):
+    """The decision's default owner: the first department still handling the sheet."""
+    return next((p.department for p in parts if p.status in OPEN_ASSIGNMENT), None)
 
 
 def _part_row(user, part, parts, leader: bool, today) -> dict:
@@ -168,7 +174,9 @@ def _part_row(user, part, parts, leader: bool, today) -> dict:
 def _act(request, sheet, form, call, success: str):
     """Validate the posted form, call the service, say what happened, back to the sheet."""
     if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(
+            request, " ".join(_labelled(form, name, m) for name, errors in form.errors.items() for m in errors)
+        )
         return redirect(_detail(sheet))
     try:
         call(form.cleaned_data)
@@ -177,6 +185,12 @@ def _act(request, sheet, form, call, success: str):
     else:
         messages.success(request, success)
     return redirect(_detail(sheet))
+
+
+def _labelled(form, name: str, message: str) -> str:
+    """'理由：该字段是必填项。' — the message alone does not say which box it is about."""
+    field = form.fields.get(name)
+    return f"{field.label}：{message}" if field is not None and field.label else message
 
 
 @require_POST
@@ -310,7 +324,8 @@ def sheet_decision(request, pk):
     def call(d):
         services.sheet_record_decision(
             actor=request.user, sheet=sheet, decision=d["decision"], decided_on=d["decided_on"],
-            expected_version=d["version"],
+            expected_version=d["version"], to_assignment=d["to_assignment"], owner_unit=d["owner_unit"],
+            deadline=d["deadline"], co_units=d["co_units"],
         )  # fmt: skip
 
     return _act(request, sheet, DecisionForm(request.POST), call, _("会议决定已记录。"))

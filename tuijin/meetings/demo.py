@@ -17,6 +17,7 @@ from tuijin.supervision.models import Cycle
 
 OBSERVATION = "第三季度重大项目现场观摩会"
 PROMOTION = "重点工作推进会（第10次）"
+SITE = "{name}重点产业项目现场"
 HIGHLIGHTS = "项目推进快、形象进度好，{name}重点项目全部开工，签约项目落地率高。"
 PROBLEMS = ["{name}部分项目用地报批滞后，影响开工。", "{name}第三季度固定资产投资完成率低于时序进度。"]
 MEASURES = "倒排工期、挂图作战，10月底前完成用地报批，确保四季度投资完成率达到时序进度。"
@@ -33,9 +34,11 @@ def load(people: dict[str, User]) -> None:
         return
     today = timezone.localdate()
     counties = list(Unit.objects.filter(type=UnitType.COUNTY).order_by("sort_order", "path"))
+    heads = list(User.objects.filter(unit__in=counties, is_active=True).order_by("username"))
     observation = services.meeting_create(
         actor=supervisor, type=MeetingType.OBSERVATION, title=OBSERVATION, date=today - dt.timedelta(days=40),
-        place="各县（市、区）观摩点", chair=leader, attending_units=counties, visits=counties,
+        place="各县（市、区）观摩点", chair=leader, attending_units=counties, attendees=[leader, supervisor, *heads],
+        visits=[(unit, SITE.format(name=unit.short_name or unit.name)) for unit in counties],
         agenda="现场观摩各县（市、区）重大项目，逐一点评。",
     )  # fmt: skip
     for unit in counties:

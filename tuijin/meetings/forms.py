@@ -10,6 +10,18 @@ from tuijin.orgs.models import Unit, User
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def bootstrap(form: forms.Form) -> None:
+    """Tabler's classes on every widget (the pages render `{{ field }}` as it is)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        if isinstance(widget, forms.SelectMultiple):
+            widget.attrs.setdefault("size", 8)
+
+
 class MeetingForm(forms.Form):
     type = forms.ChoiceField(label=_("会议类型"), choices=MeetingType.choices)
     title = forms.CharField(label=_("会议名称"), max_length=200)
@@ -17,24 +29,53 @@ class MeetingForm(forms.Form):
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     chair = forms.ModelChoiceField(label=_("主持人"), queryset=User.objects.none(), required=False)
     attending_units = forms.ModelMultipleChoiceField(label=_("参会单位"), queryset=Unit.objects.none(), required=False)
-    visits = forms.ModelMultipleChoiceField(
-        label=_("观摩点（按观摩顺序选择）"), queryset=Unit.objects.none(), required=False
-    )
+    attendees = forms.ModelMultipleChoiceField(label=_("参会人员"), queryset=User.objects.none(), required=False)
     agenda = forms.CharField(label=_("议程"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = policy.visible_units(user).filter(is_active=True)
+        people = User.objects.filter(is_active=True, unit__in=units).select_related("unit").order_by("unit__path")
         self.fields["attending_units"].queryset = units
-        self.fields["visits"].queryset = units
-        self.fields["chair"].queryset = User.objects.filter(is_active=True, unit__in=units).order_by("username")
+        self.fields["chair"].queryset = people
+        self.fields["attendees"].queryset = people
+        self.fields["chair"].empty_label = _("（未指定）")
+        bootstrap(self)
 
-    def ordered_visits(self) -> list[Unit]:
-        """The visited units in the order they were listed in the request (观摩 route)."""
-        chosen = {str(u.pk): u for u in self.cleaned_data.get("visits") or ()}
-        order = self.data.getlist("visits") if hasattr(self.data, "getlist") else list(chosen)
-        return [chosen[pk] for pk in dict.fromkeys(order) if pk in chosen]
+
+class VisitForm(forms.Form):
+    """One stop of the 观摩 route; the rows' order is the order visited (empty rows are skipped)."""
+
+    unit = forms.ModelChoiceField(label=_("观摩单位"), queryset=Unit.objects.none(), required=False)
+    site = forms.CharField(label=_("观摩点"), max_length=200, required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        self.fields["unit"].empty_label = _("（不选）")
+        bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("site") and not data.get("unit"):
+            self.add_error("unit", _("请为观摩点选择所在单位。"))
+        return data
+
+
+VISIT_ROWS = 3  # empty rows offered after the route already recorded
+
+
+def visit_formset(user, data=None, route=()):
+    """The route as rows: the recorded stops, then empty rows to add more."""
+    units = policy.visible_units(user).filter(is_active=True)
+    initial = [{"unit": unit, "site": site} for unit, site in route]
+    factory = forms.formset_factory(VisitForm, extra=VISIT_ROWS, max_num=50, validate_max=True)
+    return factory(data, initial=initial, prefix="visits", form_kwargs={"units": units})
+
+
+def ordered_route(formset) -> list[tuple[Unit, str]]:
+    return [(f.cleaned_data["unit"], f.cleaned_data.get("site", "")) for f in formset if f.cleaned_data.get("unit")]
 
 
 class ReviewForm(forms.Form):
@@ -46,6 +87,10 @@ class ReviewForm(forms.Form):
     measures = forms.CharField(label=_("举措"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
 
 class DecisionForm(forms.Form):
     text = forms.CharField(label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -55,3 +100,6 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_unit"].queryset = policy.visible_units(user).filter(is_active=True)
+        self.fields["owner_unit"].empty_label = _("（选择责任单位）")
+        self.fields["owner_unit"].widget.attrs["aria-label"] = _("责任单位")
+        bootstrap(self)

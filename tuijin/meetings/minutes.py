@@ -1,8 +1,9 @@
 """会议纪要: a meeting's minutes as a .docx in the government document layout (`docx_layout`).
 
-Sections: the meeting (time, place, chair, attending units, the units visited for 观摩, the
-agenda); 一、点评情况 with one second-level heading per reviewed unit (亮点, 问题, 举措);
-二、议定事项 as a table (item, unit, time limit, the assignment it became). Only the reviews the
+Sections: the meeting (time, place, chair, attending units and people, the units visited for
+观摩, the agenda); 一、点评情况 with one second-level heading per reviewed unit (亮点, 问题, 举措);
+二、议定事项 as a table (item, unit, time limit, the assignment it became); a problem turned into
+an assignment names it too. Only the reviews the
 reader may see are written (`queries.reviews_for`).
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tuijin.meetings import docx_layout as layout
+from tuijin.core import docx_layout as layout
 from tuijin.meetings import queries
 from tuijin.meetings.models import Meeting
 
@@ -43,7 +44,8 @@ def build(meeting: Meeting, user):
     if decisions:
         layout.add_heading(doc, _("%(n)s、议定事项") % {"n": _ordinal(section)}, level=1)
         rows = [[d.order, d.text, d.owner_unit.name, _date(d.deadline),
-                 _("已交办") if list(d.assignments.all()) else ""] for d in decisions]  # fmt: skip
+                 "、".join(_("督办第%(n)d号") % {"n": a.pk} for a in d.assignments.all())]
+                for d in decisions]  # fmt: skip
         layout.add_table(doc, [_("序号"), _("事项"), _("责任单位"), _("完成时限"), _("督办")], rows,
                          widths_mm=(14, 72, 30, 26, 14))  # fmt: skip
     layout.add_paragraph(doc, "")
@@ -62,6 +64,9 @@ def _overview(doc, meeting: Meeting) -> None:
     units = "、".join(u.name for u in meeting.attending_units.order_by("path"))
     if units:
         layout.add_paragraph(doc, units, bold_lead=_("参会单位："))
+    attendees = "、".join(str(p) for p in meeting.attendees.order_by("unit__path", "username"))
+    if attendees:
+        layout.add_paragraph(doc, attendees, bold_lead=_("参会人员："))
     visits = list(queries.visits_for(meeting))
     if visits:
         route = " → ".join(f"{v.unit.name}{('（' + v.site + '）') if v.site else ''}" for v in visits)
@@ -76,6 +81,7 @@ def _review(doc, index: int, review) -> None:
     if review.highlights:
         layout.add_paragraph(doc, review.highlights, bold_lead=_("亮点："))
     for n, problem in enumerate(review.problems.all(), start=1):
-        layout.add_paragraph(doc, problem.text, bold_lead=_("问题%(n)d：") % {"n": n})
+        assigned = "".join(_("（已交办，督办第%(n)d号）") % {"n": a.pk} for a in problem.assignments.all())
+        layout.add_paragraph(doc, problem.text + assigned, bold_lead=_("问题%(n)d：") % {"n": n})
     if review.measures:
         layout.add_paragraph(doc, review.measures, bold_lead=_("举措："))

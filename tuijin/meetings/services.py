@@ -56,6 +56,25 @@ def _in_scope(actor: User, units, field: str, errors: dict) -> list[Unit]:
     return units
 
 
+def _people_in_scope(actor: User, users, field: str, errors: dict) -> list[User]:
+    """The chair and the attendees: people of units in the actor's scope (they see the meeting)."""
+    users = list(dict.fromkeys(u for u in users if u is not None))
+    if any(u.unit is None or not policy.in_scope(actor, u.unit) for u in users):
+        errors[field] = [_("所选人员须为您管辖范围内单位的人员。")]
+    return users
+
+
+Route = Sequence[Unit | tuple[Unit, str]]
+
+
+def _route(visits: Route, errors: dict) -> list[tuple[Unit, str]]:
+    """观摩 route: units in the order visited, each with its site (a unit alone: no site named)."""
+    route = [(v, "") if isinstance(v, Unit) else (v[0], (v[1] or "").strip()) for v in visits]
+    if any(len(site) > 200 for _unit, site in route):
+        errors["visits"] = [_("观摩点名称不能超过 200 字。")]
+    return route
+
+
 # --- meetings ------------------------------------------------------------------------------------
 
 
@@ -72,6 +91,7 @@ def _clean_meeting(actor: User, data: dict, errors: dict) -> dict:
         errors["type"] = [_("请选择会议类型。")]
     if not isinstance(clean["date"], dt.date):
         errors["date"] = [_("请填写会议日期。")]
+    _people_in_scope(actor, [clean["chair"]], "chair", errors)
     return clean
 
 
@@ -79,10 +99,10 @@ def _clean_meeting(actor: User, data: dict, errors: dict) -> dict:
 def meeting_create(
     *, actor: User, type: str, title: str, date: dt.date | None, place: str = "", chair: User | None = None,
     attending_units: Sequence[Unit] = (), attendees: Sequence[User] = (), agenda: str = "",
-    visits: Sequence[Unit] = (), organizer: Unit | None = None,
+    visits: Route = (), organizer: Unit | None = None,
 ) -> Meeting:  # fmt: skip
     """Record a meeting held by `organizer` (default: the actor's unit); `visits` are the units
-    visited in order (观摩)."""
+    visited in order (观摩), each a unit or a (unit, site) pair."""
     organizer = organizer or actor.unit
     if organizer is None:
         raise ValidationError(_("您的账号尚未归属单位。"))
@@ -91,46 +111,60 @@ def meeting_create(
     data = _clean_meeting(actor, {"type": type, "title": title, "date": date, "place": place, "chair": chair,
                                   "agenda": agenda}, errors)  # fmt: skip
     units = _in_scope(actor, attending_units, "attending_units", errors)
-    visited = list(visits)
-    _in_scope(actor, visited, "visits", errors)
+    people = _people_in_scope(actor, attendees, "attendees", errors)
+    route = _route(visits, errors)
+    _in_scope(actor, [u for u, _site in route], "visits", errors)
     if errors:
         raise ValidationError(errors)
     meeting = Meeting.objects.create(organizer=organizer, created_by=actor, **data)
     meeting.attending_units.set(units)
-    meeting.attendees.set(attendees)
-    _set_visits(meeting, visited)
-    after = snapshot(meeting, MEETING_FIELDS) | {"visits": [u.pk for u in visited]}
+    meeting.attendees.set(people)
+    _set_visits(meeting, route)
+    after = snapshot(meeting, MEETING_FIELDS) | {"visits": _route_snapshot(meeting)}
     record(actor=actor, action=AuditAction.CREATE, obj=meeting, changes=created(after))
     return meeting
 
 
-def _set_visits(meeting: Meeting, units: Sequence[Unit]) -> None:
+def _set_visits(meeting: Meeting, route: list[tuple[Unit, str]]) -> None:
     meeting.visits.all().delete()
-    Visit.objects.bulk_create(Visit(meeting=meeting, order=i, unit=u) for i, u in enumerate(units, start=1))
+    Visit.objects.bulk_create(
+        Visit(meeting=meeting, order=i, unit=unit, site=site) for i, (unit, site) in enumerate(route, start=1)
+    )
+
+
+def _route_snapshot(meeting: Meeting) -> list[list]:
+    return [[unit_id, site] for unit_id, site in meeting.visits.order_by("order").values_list("unit_id", "site")]
 
 
 @transaction.atomic
-def meeting_update(*, actor: User, meeting: Meeting, expected_version: int | None, visits=None, **values) -> Meeting:
+def meeting_update(
+    *, actor: User, meeting: Meeting, expected_version: int | None, visits: Route | None = None, **values
+) -> Meeting:
+    """Change what was recorded; `visits` (when given) replaces the route."""
     _require_manage(actor, meeting)
     meeting = lock_current(meeting, expected_version)
     errors: dict[str, list[str]] = {}
     current = {name: getattr(meeting, name) for name in ("type", "title", "date", "place", "chair", "agenda")}
     data = _clean_meeting(actor, current | {k: v for k, v in values.items() if k in current}, errors)
     units = _in_scope(actor, values.get("attending_units", meeting.attending_units.all()), "attending_units", errors)
-    if visits is not None:
-        _in_scope(actor, visits, "visits", errors)
+    people = _people_in_scope(actor, values.get("attendees", ()), "attendees", errors)
+    route = _route(visits, errors) if visits is not None else None
+    if route is not None:
+        _in_scope(actor, [u for u, _site in route], "visits", errors)
+    if isinstance(data["date"], dt.date) and data["date"] > timezone.localdate() and meeting.reviews.exists():
+        errors["date"] = [_("会议已有点评，日期不能晚于今天。")]
     if errors:
         raise ValidationError(errors)
-    before = snapshot(meeting, MEETING_FIELDS) | {"visits": list(meeting.visits.values_list("unit_id", flat=True))}
+    before = snapshot(meeting, MEETING_FIELDS) | {"visits": _route_snapshot(meeting)}
     for name, value in data.items():
         setattr(meeting, name, value)
     meeting.save()
     meeting.attending_units.set(units)
     if "attendees" in values:
-        meeting.attendees.set(values["attendees"])
-    if visits is not None:
-        _set_visits(meeting, list(visits))
-    after = snapshot(meeting, MEETING_FIELDS) | {"visits": list(meeting.visits.values_list("unit_id", flat=True))}
+        meeting.attendees.set(people)
+    if route is not None:
+        _set_visits(meeting, route)
+    after = snapshot(meeting, MEETING_FIELDS) | {"visits": _route_snapshot(meeting)}
     changes = diff(before, after)
     if changes:
         Meeting.objects.filter(pk=meeting.pk).update(version=meeting.version + 1)
@@ -159,6 +193,8 @@ def review_save(
     converted into assignments stay as they are. `expected_version` 0 means "no review yet"."""
     _require_manage(actor, meeting)
     errors: dict[str, list[str]] = {}
+    if meeting.date > timezone.localdate():
+        raise ValidationError(_("会议尚未召开，点评须在会中或会后填写。"), code="state")
     if not policy.in_scope(actor, unit):
         errors["unit"] = [_("被点评单位须在您的管辖范围内。")]
     values = {"highlights": _text(highlights, "highlights", errors), "measures": _text(measures, "measures", errors)}

@@ -8,7 +8,7 @@ every write goes through `services`, which checks the role and the units again.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
+from tuijin.core import docx_layout, policy
 from tuijin.core.forms import apply_validation_error
-from tuijin.meetings import docx_layout, minutes, queries, services
-from tuijin.meetings.forms import DecisionForm, MeetingForm, ReviewForm
-from tuijin.meetings.models import MeetingType, Review
+from tuijin.meetings import minutes, queries, services
+from tuijin.meetings.forms import DecisionForm, MeetingForm, ReviewForm, ordered_route, visit_formset
+from tuijin.meetings.models import Meeting, MeetingType, Review
 from tuijin.supervision.forms import ConvertForm
 
 PAGE_SIZE = 30
@@ -47,35 +47,46 @@ def meeting_list(request):
 def meeting_detail(request, pk):
     meeting = queries.get_visible_or_404(request.user, pk)
     can_manage = services.may_manage(request.user, meeting)
-    reviewed = {r.unit_id for r in meeting.reviews.all()}
-    units = [u for u in meeting.attending_units.order_by("path") if u.pk not in reviewed]
+    visits = list(queries.visits_for(meeting))
+    attending = list(meeting.attending_units.order_by("path"))
+    reviewed = set(meeting.reviews.values_list("unit_id", flat=True))
+    # Units still to review: those visited (in route order), then those attending.
+    candidates = {u.pk: u for u in [*(v.unit for v in visits), *attending] if policy.in_scope(request.user, u)}
     context = {
         "meeting": meeting, "reviews": queries.reviews_for(meeting, request.user),
-        "decisions": queries.decisions_for(meeting), "visits": queries.visits_for(meeting),
-        "attending": meeting.attending_units.order_by("path"), "unreviewed": units if can_manage else [],
+        "decisions": queries.decisions_for(meeting), "visits": visits, "attending": attending,
+        "attendees": meeting.attendees.select_related("unit").order_by("unit__path", "username"),
+        "unreviewed": [u for pk, u in candidates.items() if pk not in reviewed] if can_manage else [],
         "can_manage": can_manage, "can_assign": policy.allows(request.user, "assignment.manage"),
         "decision_form": DecisionForm(user=request.user) if can_manage else None,
     }  # fmt: skip
     return render(request, "meetings/meeting_detail.html", context)
 
 
-def _meeting_data(form: MeetingForm) -> dict:
-    data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "visits")}
-    return data | {"visits": form.ordered_visits()}
+def _meeting_data(form: MeetingForm, visits) -> dict:
+    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    return data | {"visits": ordered_route(visits)}
+
+
+def _meeting_form(request, meeting: Meeting | None, form: MeetingForm, visits):
+    context = {"form": form, "visits": visits, "meeting": meeting}
+    status = 400 if form.errors or any(visits.errors) or visits.non_form_errors() else 200
+    return render(request, "meetings/meeting_form.html", context, status=status)
 
 
 @policy.permission("meeting.manage")
 def meeting_create(request):
     form = MeetingForm(request.POST or None, user=request.user, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    visits = visit_formset(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid() and visits.is_valid():
         try:
-            meeting = services.meeting_create(actor=request.user, **_meeting_data(form))
+            meeting = services.meeting_create(actor=request.user, **_meeting_data(form, visits))
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("会议已登记。"))
             return redirect("meetings:detail", pk=meeting.pk)
-    return render(request, "meetings/meeting_form.html", {"form": form}, status=400 if form.errors else 200)
+    return _meeting_form(request, None, form, visits)
 
 
 @policy.permission("meeting.manage")
@@ -85,19 +96,21 @@ def meeting_edit(request, pk):
         raise Http404
     initial = {"type": meeting.type, "title": meeting.title, "date": meeting.date, "place": meeting.place,
                "chair": meeting.chair, "attending_units": meeting.attending_units.all(), "agenda": meeting.agenda,
-               "visits": [v.unit for v in meeting.visits.all()], "version": meeting.version}  # fmt: skip
+               "attendees": meeting.attendees.all(), "version": meeting.version}  # fmt: skip
     form = MeetingForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    route = [(v.unit, v.site) for v in queries.visits_for(meeting)]
+    visits = visit_formset(request.user, request.POST or None, route)
+    if request.method == "POST" and form.is_valid() and visits.is_valid():
+        version = form.cleaned_data["version"]
         try:
-            services.meeting_update(actor=request.user, meeting=meeting,
-                                    expected_version=form.cleaned_data["version"], **_meeting_data(form))  # fmt: skip
+            services.meeting_update(actor=request.user, meeting=meeting, expected_version=version,
+                                    **_meeting_data(form, visits))  # fmt: skip
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("meetings:detail", pk=meeting.pk)
-    context = {"form": form, "meeting": meeting}
-    return render(request, "meetings/meeting_form.html", context, status=400 if form.errors else 200)
+    return _meeting_form(request, meeting, form, visits)
 
 
 @policy.permission("meeting.manage")
@@ -149,6 +162,8 @@ def decision_add(request, pk):
 
 
 def _convert(request, source, meeting, convert, initial: dict, heading: str, text: str, unit):
+    if not services.may_manage(request.user, meeting):  # seeing a meeting is not converting in it
+        raise PermissionDenied
     form = ConvertForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

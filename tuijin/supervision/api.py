@@ -2,7 +2,9 @@
 
 Rows are the items the caller may see, each with its `colour` (三色预警: green/yellow/red, ""
 once no longer open), `overdue_level` ("", remind, supervise, listed), `days_overdue` and
-`missed_cycles`. Supervisors create items (POST) and decide; the owner unit's people post
+`missed_cycles` (not caught up), its linked `source` (type, id, page) and the `actions` the
+caller may take on it now. Supervisors create items (POST; `sheet` or `bulletin` links an
+escalated contact sheet or a published bulletin) and decide; the owner unit's people post
 progress and ask for close-out or extension. Each transition is a POST action on the item:
 `progress/`, `closeout-request/`, `closeout-approve/`, `closeout-return/`, `extension-request/`,
 `extension-grant/`, `extension-refuse/` (the last two act on the pending extension request).
@@ -13,16 +15,20 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from tuijin.bulletins.models import Bulletin
+from tuijin.bulletins.models import Status as BulletinStatus
 from tuijin.core import policy
+from tuijin.liaison.queries import visible_sheets
 from tuijin.orgs.models import Unit, User
 from tuijin.supervision import metrics, queries, services
-from tuijin.supervision.models import Assignment, Cycle, ExtensionRequest, ProgressUpdate, SourceKind
+from tuijin.supervision.models import Assignment, Cycle, ExtensionRequest, ProgressUpdate, SourceKind, Status
 
 
 def as_drf_error(exc: DjangoValidationError) -> ValidationError:
@@ -37,13 +43,17 @@ class AssignmentSerializer(serializers.ModelSerializer):
     overdue_level = serializers.SerializerMethodField()
     days_overdue = serializers.SerializerMethodField()
     missed_cycles = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField()
+    pending_extension = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
         fields = ["id", "title", "content", "source_kind", "source_label", "owner_unit", "co_units", "leader",
                   "responsibility", "assigned_on", "deadline", "original_deadline", "cycle", "year", "on_task_list",
                   "status", "closeout_evidence", "closeout_requested_on", "closed_on", "return_reason", "colour",
-                  "overdue_level", "days_overdue", "missed_cycles", "version"]  # fmt: skip
+                  "overdue_level", "days_overdue", "missed_cycles", "source", "pending_extension", "actions",
+                  "version"]  # fmt: skip
 
     def get_colour(self, obj) -> str:
         return obj.colour
@@ -56,6 +66,33 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     def get_missed_cycles(self, obj) -> int:
         return len(queries.missed_cycles(obj))
+
+    def get_source(self, obj) -> dict | None:
+        """The linked source record: {"type": "meetings.reviewproblem", "id": 3, "url": page of it}."""
+        if obj.source_id is None:
+            return None
+        kind = f"{obj.source_type.app_label}.{obj.source_type.model}"
+        return {"type": kind, "id": obj.source_id, "url": queries.source_url(obj)}
+
+    def get_pending_extension(self, obj) -> bool:
+        return bool(obj.pending_extension)
+
+    def get_actions(self, obj) -> list[str]:
+        """The transitions the caller may take on this row now (the POST actions of the item)."""
+        request = self.context.get("request")
+        return available_actions(request.user, obj) if request is not None else []
+
+
+def available_actions(user, a: Assignment) -> list[str]:
+    found = []
+    if services.may_report(user, a) and a.status == Status.OPEN:
+        found += ["progress", "closeout-request"] + ([] if a.pending_extension else ["extension-request"])
+    if services.may_manage(user, a):
+        if a.status == Status.CLOSEOUT_REQUESTED:
+            found += ["closeout-approve", "closeout-return"]
+        if a.pending_extension:
+            found += ["extension-grant", "extension-refuse"]
+    return found
 
 
 class AssignmentInputSerializer(serializers.Serializer):
@@ -72,6 +109,25 @@ class AssignmentInputSerializer(serializers.Serializer):
     deadline = serializers.DateField()
     cycle = serializers.ChoiceField(choices=Cycle.choices, default=Cycle.MONTHLY)
     on_task_list = serializers.BooleanField(default=False)
+    sheet = serializers.CharField(required=False, allow_blank=True, help_text="来源为工作联系单时：已升级联系单的编号")
+    bulletin = serializers.IntegerField(required=False, allow_null=True, help_text="来源为通报问题时：已发布通报的 id")
+
+    def validate(self, data):
+        """`source_obj`: the contact sheet or bulletin named, looked up among those the caller sees."""
+        user = self.context["request"].user
+        number, bulletin = data.pop("sheet", ""), data.pop("bulletin", None)
+        kind = data.get("source_kind")
+        if number:
+            sheet = visible_sheets(user).filter(number=number, escalated_at__isnull=False).first()
+            if kind != SourceKind.SHEET or sheet is None:
+                raise ValidationError({"sheet": [_("请填写您可见的、已升级的工作联系单编号，且来源须为工作联系单。")]})
+            data["source_obj"] = sheet
+        if bulletin is not None:
+            found = Bulletin.objects.visible_to(user).filter(pk=bulletin, status=BulletinStatus.PUBLISHED).first()
+            if kind != SourceKind.BULLETIN or found is None:
+                raise ValidationError({"bulletin": [_("请填写您可见的已发布通报，且来源须为通报问题。")]})
+            data["source_obj"] = found
+        return data
 
 
 class AssignmentProgressInputSerializer(serializers.Serializer):
@@ -122,6 +178,7 @@ FILTERS = [
     OpenApiParameter("status", str, description="open / closeout_requested / closed / active（未销号）"),
     OpenApiParameter("year", int),
     OpenApiParameter("task_list", str, description="1：只看任务清单"),
+    OpenApiParameter("extension", str, enum=["pending"], description="pending：有待审批的延期申请"),
 ]
 
 
@@ -147,7 +204,8 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     def get_queryset(self):
         f = queries.AssignmentFilter.from_query(self.request.query_params)
-        return queries.assignment_list(self.request.user, f)
+        rows = queries.assignment_list(self.request.user, f)
+        return rows.select_related("source_type", "review").prefetch_related("source")
 
     def get_object(self):
         try:
@@ -161,15 +219,19 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return dict(serializer.validated_data)
 
     def _fresh(self, pk) -> Response:
-        return Response(AssignmentSerializer(queries.annotated(Assignment(pk=pk))).data)
+        row = AssignmentSerializer(queries.annotated(Assignment(pk=pk)), context=self.get_serializer_context())
+        return Response(row.data)
 
     def create(self, request):
-        data = self._input(AssignmentInputSerializer)
+        serializer = AssignmentInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
         try:
             a = services.assignment_create(actor=request.user, **data)
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
-        return Response(AssignmentSerializer(queries.annotated(a)).data, status=status.HTTP_201_CREATED)
+        row = AssignmentSerializer(queries.annotated(a), context=self.get_serializer_context()).data
+        return Response(row, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AssignmentProgressInputSerializer, responses={201: AssignmentProgressSerializer})
     @action(detail=True, methods=["post"])
@@ -220,7 +282,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def _pending(self) -> ExtensionRequest:
         extension = self.get_object().extensions.filter(status=ExtensionRequest.Status.PENDING).first()
         if extension is None:
-            raise ValidationError({"detail": ["没有待审批的延期申请。"]})
+            raise ValidationError({"detail": [_("没有待审批的延期申请。")]})
         return extension
 
     @extend_schema(request=AssignmentNoteSerializer, responses=AssignmentExtensionSerializer)

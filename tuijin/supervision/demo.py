@@ -3,7 +3,8 @@ an extension granted and one pending) and every overdue level (on track, due soo
 挂牌督办), with progress on time, caught up late and missed. Dates relative to today.
 
 Written through the services (the demo supervisor assigns and decides, the 东湖区 and 西山区
-reporters report). Idempotent: nothing is added once the demo's first item exists.
+reporters report); the item from a contact sheet links the first escalated demo sheet; the
+overdue timer runs once for today. Idempotent: nothing is added once the demo's first item exists.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import datetime as dt
 
 from django.utils import timezone
 
+from tuijin.liaison.models import ContactSheet
 from tuijin.orgs.models import Unit, User
-from tuijin.supervision import services
+from tuijin.supervision import services, timers
 from tuijin.supervision.models import Assignment, Cycle, SourceKind
 
 FIRST = "加快东湖区智能装备产业园项目开工"
@@ -37,15 +39,26 @@ def load(people: dict[str, User]) -> None:
         return
     today = timezone.localdate()
     made = {}
+    sheet = ContactSheet.objects.filter(escalated_at__isnull=False).order_by("pk").first()
     for title, source, owner, reporter, ago, due, cycle, listed in ITEMS:
+        linked = sheet if source == SourceKind.SHEET else None
         made[title] = (services.assignment_create(
             actor=supervisor, title=title, content=f"{title}：明确时间节点，按周期报送进展，按期办结销号。",
-            source_kind=source, source_label="市长办公会议" if source == SourceKind.INSTRUCTION else "",
+            source_kind=source, source_obj=linked, source_label=_label(source, linked),
             owner_unit=Unit.objects.get(code=owner), leader=leader, assigned_on=today - dt.timedelta(days=ago),
             deadline=today + dt.timedelta(days=due), cycle=cycle, on_task_list=listed, responsibility="分管副区长",
         ), people[reporter])  # fmt: skip
     _progress(made, today)
     _states(made, supervisor)
+    timers.overdue_ladder(today)  # 催办, 督办 and 挂牌督办 notices and timeline entries, as the daily timer would
+
+
+def _label(source: str, sheet: ContactSheet | None) -> str:
+    if source == SourceKind.INSTRUCTION:
+        return "市长批示（市长办公会议）"
+    if sheet is not None:
+        return f"工作联系单 {sheet.number} 升级协调"
+    return ""
 
 
 def _progress(made: dict, today: dt.date) -> None:

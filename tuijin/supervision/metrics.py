@@ -12,7 +12,8 @@ Days are natural days counted from the current deadline: day 0 is the deadline i
 - Progress cycles follow the calendar: weekly cycles run Monday–Sunday, biweekly cycles are two
   such weeks counted from the week the item was assigned, monthly cycles are calendar months;
   the first cycle starts on the day of assignment. A cycle is missed when it has ended and no
-  update was posted within it.
+  update was posted within it; an update posted later for it catches it up (marked late, and
+  the item turns yellow) and it is no longer counted as missed.
 """
 
 from __future__ import annotations
@@ -114,11 +115,18 @@ def cycles(assigned_on: dt.date, until: dt.date, cycle: str) -> list[tuple[dt.da
 
 
 def missed_cycles(
-    assigned_on: dt.date, today: dt.date, cycle: str, posted: Iterable[dt.date], stop: dt.date | None = None
+    assigned_on: dt.date,
+    today: dt.date,
+    cycle: str,
+    posted: Iterable[dt.date],
+    stop: dt.date | None = None,
+    caught_up: Iterable[dt.date] = (),
 ) -> list[tuple[dt.date, dt.date]]:
-    """Ended cycles with no update posted within them. `stop`: the day reporting stopped
-    (close-out requested or closed); cycles that end on or after it are not owed."""
+    """Ended cycles with no update posted within them and not caught up since (`caught_up`: the
+    first days of the cycles answered late). `stop`: the day reporting stopped (close-out
+    requested or closed); cycles that end on or after it are not owed."""
     dates = sorted(set(posted))
+    answered_late = set(caught_up)
     last = today - dt.timedelta(days=1)
     if stop is not None:
         last = min(last, stop - dt.timedelta(days=1))
@@ -126,6 +134,6 @@ def missed_cycles(
     for start, end in cycles(assigned_on, last, cycle) if last >= assigned_on else []:
         if end > last:
             break
-        if not any(start <= d <= end for d in dates):
+        if start not in answered_late and not any(start <= d <= end for d in dates):
             missed.append((start, end))
     return missed

@@ -151,6 +151,7 @@ class ExtensionRequest(models.Model):
         PENDING = "pending", _("待审批")
         GRANTED = "granted", _("已同意")
         REFUSED = "refused", _("未同意")
+        WITHDRAWN = "withdrawn", _("已撤回")  # the owner asked for close-out while it was pending
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
     old_deadline = models.DateField(_("原时限"))

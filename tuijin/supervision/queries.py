@@ -30,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from tuijin.core import policy
@@ -130,24 +131,31 @@ def annotate_state(qs: QuerySet[Assignment], as_of: dt.date | None = None) -> Qu
 
 
 def with_list_data(qs: QuerySet[Assignment], as_of: dt.date | None = None) -> QuerySet[Assignment]:
-    """Annotated rows with what a list shows (owner, leader, co-units, the dates updates were posted)."""
-    updates = ProgressUpdate.objects.only("assignment_id", "posted_on").order_by()
+    """Annotated rows with what a list shows (owner, leader, co-units, the dates updates were posted,
+    whether an extension request waits for a decision)."""
+    updates = ProgressUpdate.objects.only("assignment_id", "posted_on", "cycle_start", "late").order_by()
+    pending = ExtensionRequest.objects.filter(assignment=OuterRef("pk"), status=ExtensionRequest.Status.PENDING)
     return (
         annotate_state(qs, as_of)
+        .annotate(pending_extension=Exists(pending))
         .select_related("owner_unit", "leader")
         .prefetch_related("co_units", Prefetch("updates", queryset=updates, to_attr="posted"))
     )
 
 
 def missed_cycles(assignment: Assignment, today: dt.date | None = None) -> list[tuple[dt.date, dt.date]]:
-    """The cycles the owner missed (uses `posted` from `with_list_data` when present)."""
+    """The cycles the owner missed and has not caught up (uses `posted` from `with_list_data`
+    when present). Reporting stops when close-out is requested (or the item is closed)."""
     today = today or timezone.localdate()
     posted = getattr(assignment, "posted", None)
     if posted is None:
-        posted = list(assignment.updates.only("posted_on"))
+        posted = list(assignment.updates.only("posted_on", "cycle_start", "late"))
     stop = assignment.closeout_requested_on if assignment.status != Status.OPEN else None
     stop = assignment.closed_on or stop
-    return metrics.missed_cycles(assignment.assigned_on, today, assignment.cycle, [u.posted_on for u in posted], stop)
+    return metrics.missed_cycles(
+        assignment.assigned_on, today, assignment.cycle, [u.posted_on for u in posted], stop,
+        caught_up=[u.cycle_start for u in posted if u.late],
+    )  # fmt: skip
 
 
 # --- lists ---------------------------------------------------------------------------------------
@@ -166,6 +174,7 @@ class AssignmentFilter:
     status: str = ""  # "" = every status; "active" = not closed
     year: int | None = None
     task_list: bool = False
+    pending_extension: bool = False
     sort: str = "deadline"
 
     @classmethod
@@ -182,7 +191,7 @@ class AssignmentFilter:
             source=params.get("source", "") if params.get("source", "") in SourceKind.values else "",
             level=level if level in metrics.LEVELS[1:] else "", colour=colour if colour in metrics.COLOURS else "",
             status=status if status in (*Status.values, "active") else "", year=number("year"),
-            task_list=params.get("task_list") == "1",
+            task_list=params.get("task_list") == "1", pending_extension=params.get("extension") == "pending",
             sort=params.get("sort", "") if params.get("sort") in SORTS else "deadline",
         )  # fmt: skip
 
@@ -210,6 +219,8 @@ def filter_assignments(qs: QuerySet[Assignment], f: AssignmentFilter) -> QuerySe
         qs = qs.filter(year=f.year)
     if f.task_list:
         qs = qs.filter(on_task_list=True)
+    if f.pending_extension:
+        qs = qs.filter(extensions__status=ExtensionRequest.Status.PENDING)  # at most one per item
     return qs.order_by(*SORTS[f.sort])
 
 
@@ -239,11 +250,15 @@ GROUPINGS = {
 }
 
 
-def counts_by(qs: QuerySet[Assignment], by: str) -> list[dict]:
+def counts_by(qs: QuerySet[Assignment], by: str, as_of: dt.date | None = None) -> list[dict]:
     """One row per group: total, open, awaiting close-out, closed, red, and each overdue level.
-    `qs` must be annotated (`annotate_state`)."""
+    `qs` must be annotated (`annotate_state`, same `as_of`). Punctuality keeps the original
+    deadline whatever extension was granted: `on_time` closed by it, `late_original` not closed
+    by it (closed later, or still not closed after it)."""
+    today = as_of or timezone.localdate()
     fields = GROUPINGS[by]
     active = ~Q(status=Status.CLOSED)
+    closed = Q(status=Status.CLOSED)
     return list(
         qs.order_by()
         .values(*fields)
@@ -258,6 +273,11 @@ def counts_by(qs: QuerySet[Assignment], by: str) -> list[dict]:
             supervise=Count("pk", filter=Q(level=metrics.SUPERVISE)),
             listed=Count("pk", filter=Q(level=metrics.LISTED)),
             extended=Count("pk", filter=~Q(deadline=F("original_deadline"))),
+            on_time=Count("pk", filter=closed & Q(closed_on__lte=F("original_deadline"))),
+            late_original=Count(
+                "pk",
+                filter=(closed & Q(closed_on__gt=F("original_deadline"))) | (active & Q(original_deadline__lt=today)),
+            ),
         )
         .order_by(*fields)
     )
@@ -286,6 +306,45 @@ def task_list(user: User, year: int, as_of: dt.date | None = None) -> QuerySet[A
 # --- one item ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SourceLink:
+    kind: str  # "meeting", "sheet" or "bulletin"
+    label: str
+    url: str
+
+
+def source_link(assignment: Assignment) -> SourceLink | None:
+    """Where the item came from, as a link: the meeting of a review problem or a decision, the
+    contact sheet, the bulletin (None for a leader's instruction or another source without a record)."""
+    url = source_url(assignment)
+    if url is None:
+        return None
+    if assignment.review_id is not None:
+        review = assignment.review
+        return SourceLink("meeting", f"{review.meeting} · {review.unit}", url)
+    source = assignment.source
+    kind = {"decision": "meeting", "contactsheet": "sheet", "bulletin": "bulletin"}[source._meta.model_name]
+    return SourceLink(kind, str(source.meeting) if kind == "meeting" else str(source), url)
+
+
+def source_url(assignment: Assignment) -> str | None:
+    """The page of the item's source; no query beyond the (prefetched) `source` and `review`."""
+    from tuijin.bulletins.models import Bulletin
+    from tuijin.liaison.models import ContactSheet
+    from tuijin.meetings.models import Decision
+
+    if assignment.review_id is not None:
+        return reverse("meetings:detail", args=[assignment.review.meeting_id])
+    source = assignment.source if assignment.source_id is not None else None
+    if isinstance(source, Decision):
+        return reverse("meetings:detail", args=[source.meeting_id])
+    if isinstance(source, ContactSheet):
+        return reverse("liaison:sheet_detail", args=[source.pk])
+    if isinstance(source, Bulletin):
+        return reverse("bulletins:detail", args=[source.pk])
+    return None
+
+
 def timeline(assignment: Assignment) -> QuerySet[AssignmentEvent]:
     return assignment.events.select_related("actor")
 
@@ -296,5 +355,7 @@ def updates(assignment: Assignment) -> QuerySet[ProgressUpdate]:
 
 def annotated(assignment: Assignment, as_of: dt.date | None = None) -> Assignment:
     return (
-        with_list_data(Assignment.objects.filter(pk=assignment.pk), as_of).select_related("created_by", "review").get()
+        with_list_data(Assignment.objects.filter(pk=assignment.pk), as_of)
+        .select_related("created_by", "review__meeting", "review__unit")
+        .get()
     )

@@ -27,7 +27,7 @@ from tuijin.core import workcalendar
 from tuijin.notifications.services import notify
 from tuijin.supervision import metrics, people, queries
 from tuijin.supervision.models import Assignment, AssignmentEvent, EventKind, ProgressUpdate, Status
-from tuijin.supervision.services.assignments import url_of
+from tuijin.supervision.services.common import url_of
 
 logger = logging.getLogger(__name__)
 

@@ -55,5 +55,5 @@ def _supervisor(user) -> list[Todo]:
     if requested:
         items.append(Todo(_("待审核的销号申请"), f"{base}?status=closeout_requested", "", requested, "warning"))
     if extensions:
-        items.append(Todo(_("待审批的延期申请"), f"{base}?status=open", "", extensions, "warning"))
+        items.append(Todo(_("待审批的延期申请"), f"{base}?extension=pending", "", extensions, "warning"))
     return items

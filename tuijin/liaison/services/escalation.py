@@ -4,13 +4,15 @@ Escalation and the automatic agenda step are taken by the timers (no actor); eac
 sheet with a conditional UPDATE (`escalated_at IS NULL`, `agenda_at IS NULL`) and acts only when
 it won the claim, so a rerun or a second worker does nothing. The leader the sheet was escalated
 to (or a city-level leader) may instruct, reassign a department's part, or put the sheet on the
-agenda; a city-level supervisor records the meeting's decision.
+agenda; a city-level supervisor records the meeting's decision, which may become a supervision
+assignment (督办事项) whose source is the sheet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -45,7 +47,9 @@ from tuijin.liaison.services.common import (
     today,
 )
 from tuijin.liaison.services.handling import _hand_on, _open_for, _touch
-from tuijin.orgs.models import Unit, User
+from tuijin.orgs.models import Role, Unit, User
+from tuijin.supervision.models import Assignment, SourceKind
+from tuijin.supervision.services import assignment_create
 
 logger = logging.getLogger(__name__)
 
@@ -191,9 +195,15 @@ def assignment_reassign(
 @transaction.atomic
 def sheet_record_decision(
     *, actor: User, sheet: ContactSheet, decision: str, decided_on: dt.date | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None = None, to_assignment: bool = False, owner_unit: Unit | None = None,
+    deadline: dt.date | None = None, co_units: Sequence[Unit] = (),
 ) -> ContactSheet:  # fmt: skip
-    """A city-level supervisor records what the mayor's office meeting decided about the sheet."""
+    """A city-level supervisor records what the mayor's office meeting decided about the sheet.
+
+    With `to_assignment` the decision becomes a supervision assignment (督办事项) of `owner_unit`
+    by `deadline`, in the same transaction: its source is this sheet, assigned on the meeting's
+    date, the project's lead leader its responsible leader. A refused assignment (no owner, a
+    deadline before the meeting) refuses the decision too: nothing is written."""
     require_agenda_keeper(actor)
     sheet = lock_sheet(sheet)
     check_version(sheet, expected_version)
@@ -208,12 +218,36 @@ def sheet_record_decision(
     sheet.decision, sheet.decided_on, sheet.decided_by = decision, decided_on, actor
     sheet.version += 1
     sheet.save()
-    log(sheet, EventKind.DECISION, actor, text=decision, data={"decided_on": decided_on.isoformat()},
-        changes={"decision": ["", decision]})  # fmt: skip
+    assignment = None
+    if to_assignment:
+        assignment = _decision_to_assignment(actor, sheet, owner_unit=owner_unit, deadline=deadline, co_units=co_units)
+    text, data, changes = decision, {"decided_on": decided_on.isoformat()}, {"decision": ["", decision]}
+    if assignment is not None:
+        text += "\n" + _("转为督办事项：%(u)s 牵头，%(d)s 前办结。") % {
+            "u": assignment.owner_unit.display_name, "d": assignment.deadline.isoformat(),
+        }  # fmt: skip
+        data["assignment"], changes["assignment"] = assignment.pk, [None, assignment.pk]
+    log(sheet, EventKind.DECISION, actor, text=text, data=data, changes=changes)
     done(sheet, Kinds.AGENDA)
     departments = [p.department for p in sheet.assignments.select_related("department").order_by("pk")]
     concerned = {u.pk: u for u in [*people.sender_people(sheet), *people.department_people(departments),
                                    *sheet.escalated_to.all()]}  # fmt: skip
     notify(concerned.values(), Kinds.DECISION, _("市长办公会议已对联系单作出决定：%(t)s") % {"t": sheet.title},
-           sheet=sheet, body=decision)  # fmt: skip
+           sheet=sheet, body=text)  # fmt: skip
     return sheet
+
+
+def _decision_to_assignment(
+    actor: User, sheet: ContactSheet, *, owner_unit: Unit | None, deadline: dt.date | None, co_units: Sequence[Unit]
+) -> Assignment:
+    """The supervision service checks the owner, the deadline and the actor's right to assign."""
+    lead = sheet.project.lead_leader if sheet.project_id else None
+    label = _("工作联系单 %(n)s · 市长办公会议决定（%(d)s）") % {
+        "n": sheet.number, "d": sheet.decided_on.isoformat(),
+    }  # fmt: skip
+    return assignment_create(
+        actor=actor, title=sheet.title, content=sheet.decision, source_kind=SourceKind.SHEET, source_obj=sheet,
+        owner_unit=owner_unit, co_units=co_units, deadline=deadline, assigned_on=sheet.decided_on,
+        leader=lead if lead is not None and lead.is_active and lead.has_role(Role.LEADER) else None,
+        source_label=label,
+    )  # fmt: skip

@@ -20,17 +20,15 @@ from tuijin.notifications.services import resolve
 from tuijin.orgs.models import User
 from tuijin.supervision import people
 from tuijin.supervision.models import Assignment, EventKind, ExtensionRequest, Status
-from tuijin.supervision.services.assignments import (
+from tuijin.supervision.services.common import (
     KIND,
     MAX_TEXT,
-    _event,
-    _require_manage,
-    _require_report,
-    _tell,
-    _text,
+    clean_text,
+    event,
+    require_manage,
+    require_report,
+    tell,
 )
-
-# --- extensions ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -38,12 +36,12 @@ def extension_request(
     *, actor: User, assignment: Assignment, new_deadline: dt.date | None, reason: str
 ) -> ExtensionRequest:
     """延期申请: the owner asks for a later deadline, with a reason (one pending request at a time)."""
-    _require_report(actor, assignment)
+    require_report(actor, assignment)
     assignment = lock_current(assignment, None)
     if assignment.status != Status.OPEN:
         raise ValidationError(_("事项已申请销号或已销号，不能申请延期。"), code="state")
     errors: dict[str, list[str]] = {}
-    reason = _text(reason, "reason", errors)
+    reason = clean_text(reason, "reason", errors)
     if new_deadline is None:
         errors["new_deadline"] = [_("请填写申请延至的日期。")]
     elif new_deadline <= assignment.deadline:
@@ -58,16 +56,16 @@ def extension_request(
     )  # fmt: skip
     changes = created({"old_deadline": extension.old_deadline.isoformat(), "new_deadline": new_deadline.isoformat()})
     record(actor=actor, action=AuditAction.CREATE, obj=extension, changes=changes, note=reason)
-    _event(
+    event(
         assignment, EventKind.EXTENSION_REQUESTED, actor, _("申请延至 %(d)s：%(r)s") % {"d": new_deadline, "r": reason}
     )
-    _tell(people.supervisors_over(assignment.owner_unit), "extension_requested",
+    tell(people.supervisors_over(assignment.owner_unit), "extension_requested",
           _("延期申请待审批：%(t)s") % {"t": assignment.title}, assignment, reason)  # fmt: skip
     return extension
 
 
 def _lock_pending(actor: User, extension: ExtensionRequest) -> tuple[ExtensionRequest, Assignment]:
-    _require_manage(actor, extension.assignment)
+    require_manage(actor, extension.assignment)
     assignment = lock_current(extension.assignment, None)
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     if extension.status != ExtensionRequest.Status.PENDING:
@@ -100,13 +98,13 @@ def extension_grant(*, actor: User, extension: ExtensionRequest, note: str = "")
     record(actor=actor, action=AuditAction.UPDATE, obj=assignment, note=note,
            changes={"deadline": [old.isoformat(), assignment.deadline.isoformat()]})  # fmt: skip
     extension = _decide(actor, extension, ExtensionRequest.Status.GRANTED, note)
-    _event(
+    event(
         assignment,
         EventKind.EXTENSION_GRANTED,
         actor,
         _("时限由 %(o)s 延至 %(n)s") % {"o": old, "n": assignment.deadline},
     )
-    _tell(people.owners(assignment.owner_unit), "extension_decided",
+    tell(people.owners(assignment.owner_unit), "extension_decided",
           _("延期申请已同意：%(t)s") % {"t": assignment.title}, assignment, note)  # fmt: skip
     return extension
 
@@ -114,12 +112,12 @@ def extension_grant(*, actor: User, extension: ExtensionRequest, note: str = "")
 @transaction.atomic
 def extension_refuse(*, actor: User, extension: ExtensionRequest, reason: str) -> ExtensionRequest:
     errors: dict[str, list[str]] = {}
-    reason = _text(reason, "reason", errors)
+    reason = clean_text(reason, "reason", errors)
     if errors:
         raise ValidationError(errors)
     extension, assignment = _lock_pending(actor, extension)
     extension = _decide(actor, extension, ExtensionRequest.Status.REFUSED, reason)
-    _event(assignment, EventKind.EXTENSION_REFUSED, actor, reason)
-    _tell(people.owners(assignment.owner_unit), "extension_decided",
+    event(assignment, EventKind.EXTENSION_REFUSED, actor, reason)
+    tell(people.owners(assignment.owner_unit), "extension_decided",
           _("延期申请未同意：%(t)s") % {"t": assignment.title}, assignment, reason)  # fmt: skip
     return extension

@@ -1,11 +1,11 @@
 """Cut the PDF fonts once at setup: `python manage.py prepare_pdf_fonts`.
 
-WeasyPrint subsets every font it embeds; from Debian's stock Noto CJK collections (.ttc, ~65,000
-glyphs each) that takes ~10 s per bulletin, from single faces pre-cut to the GB2312 character set
-(~7,500 characters) ~2 s. This command finds the Simplified Chinese faces of the Noto Serif and
-Noto Sans CJK collections through fontconfig's file list (matplotlib's font manager) and writes
-the subsets to TUIJIN_PDF_FONT_DIR (default var/fonts/), where `bulletins.rendering` picks them up.
-Characters outside GB2312 still print: the full system families follow in the font stack.
+Finds the Simplified Chinese faces of Debian's Noto Serif and Noto Sans CJK collections (.ttc,
+~65,000 glyphs each) and writes single faces cut to the GB2312 character set (~7,500 characters)
+to TUIJIN_PDF_FONT_DIR (default var/fonts/), where `bulletins.rendering` picks them up. The
+bulletin PDFs then embed small subsets of the same three faces on every server (a third smaller
+than from the collections); characters outside GB2312 still print, as the full system families
+follow in the font stack.
 """
 
 from __future__ import annotations
