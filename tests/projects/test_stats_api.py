@@ -1,10 +1,12 @@
 """GET /api/v1/analytics/projects/: counts, unrounded rates and the flagged codes of a scope."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
 from tests.projects.stats_support import YEAR, bulk_projects, day
+from tuijin.projects import stats
 from tuijin.projects.models import Milestone, PlanKind, Stage
 
 URL = "/api/v1/analytics/projects/"
@@ -127,3 +129,22 @@ def test_compiled_queries_are_shared_only_by_the_same_question(cast, county_a_ye
     assert again["annual"]["planned_start"] == 2
     march = client_for(cast.reporter_a).get(URL, {"year": YEAR, "month": 3}).json()
     assert march["due"]["planned_start"] == 1  # A-GO (February) only
+
+
+@pytest.mark.parametrize("as_of", ["2026-06-30", "2026-07-01", "2026-07-15", "2026-12-31"])
+@pytest.mark.parametrize("scope", ["all", "unit:C-A", "unit:C-B"])
+def test_the_apis_lagging_batches_are_the_lagging_list(cast, county_a_year, client_for, make_project, batch, as_of,
+                                                       scope):  # fmt: skip
+    """The API counts lagging batches from the projects' side; the lagging page from the batches'.
+    Both must give the same batches, counts and order."""
+    make_project(cast.county_b, code="B-IN-BATCH", start_month=4, batch=batch)
+    user = cast.supervisor
+    data = client_for(user).get(URL, {"year": YEAR, "month": 6, "as_of": as_of, "scope": scope}).json()
+    projects = stats.scope_projects(user, stats.resolve_scope(user, scope))
+    expected = [
+        {"code": b.code, "name": b.name, "start_deadline": b.start_deadline.isoformat(), "total": b.total,
+         "not_started": b.not_started, "laggards": [p.code for p in b.laggards]}
+        for b in stats.lagging_batches(projects, dt.date.fromisoformat(as_of))
+    ]  # fmt: skip
+    assert data["flags"]["lagging_batches"] == expected
+    assert bool(expected) == (as_of > "2026-06-30")  # B5's deadline is 30 June
