@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from tuijin.liaison.models import ContactSheet
 from tuijin.orgs.models import Unit, User
-from tuijin.supervision import services, timers
-from tuijin.supervision.models import Assignment, Cycle, SourceKind
+from tuijin.supervision import metrics, services, timers
+from tuijin.supervision.models import Assignment, Cycle, ProgressUpdate, SourceKind
 
 FIRST = "加快东湖区智能装备产业园项目开工"
 
@@ -61,7 +61,32 @@ def _label(source: str, sheet: ContactSheet | None) -> str:
     return ""
 
 
+# Items whose owners stopped reporting (the 挂牌督办 one) or missed a cycle they caught up late:
+# the demo keeps their gaps. Every other item reported each past cycle on time.
+GAPS = ("东湖区老旧小区改造开工滞后整改", "西山区招商引资签约项目落地", "东湖区数字产业园招商推介")
+HISTORY = (
+    "按计划推进，本周期完成节点任务。",
+    "已协调相关部门，问题逐项推进解决。",
+    "现场推进顺利，下一步按节点加快实施。",
+)
+
+
+def _history(made: dict, today: dt.date) -> None:
+    """On-time updates for the cycles that ended before today, dated a few days into each cycle
+    (history the demo starts with, as if the owners had reported all along)."""
+    for title, (item, reporter) in made.items():
+        if title in GAPS:
+            continue
+        past = [c for c in metrics.cycles(item.assigned_on, today, item.cycle) if c[1] < today]
+        ProgressUpdate.objects.bulk_create(
+            ProgressUpdate(assignment=item, text=HISTORY[i % len(HISTORY)], cycle_start=start, cycle_end=end,
+                           posted_on=min(start + dt.timedelta(days=2), end), late=False, posted_by=reporter)
+            for i, (start, end) in enumerate(past)
+        )  # fmt: skip
+
+
 def _progress(made: dict, today: dt.date) -> None:
+    _history(made, today)
     for title in (FIRST, "西山区招商引资签约项目落地", "东湖区快速路工程用地手续"):
         item, reporter = made[title]
         services.progress_post(actor=reporter, assignment=item, text="已完成前期手续，正在按节点推进。")
