@@ -265,8 +265,8 @@ def _lagging_batch_rows(projects: QuerySet[Project], on: dt.date) -> QuerySet:
         .order_by()
         .values("batch_id")
         .annotate(
-            batch_pk=F("batch_id"), code=F("batch__code"), name=F("batch__name"), start_deadline=F("batch__start_deadline"),
-            total=Count("pk"), not_started=Count("pk", filter=late),
+            batch_pk=F("batch_id"), code=F("batch__code"), name=F("batch__name"),
+            start_deadline=F("batch__start_deadline"), total=Count("pk"), not_started=Count("pk", filter=late),
         )
         .filter(not_started__gt=0)
         .order_by("-not_started", "start_deadline", "code")
