@@ -56,11 +56,26 @@ def _rows(items) -> list[dict]:
     ]  # fmt: skip
 
 
-XLSX_HEADERS = tuple(
-    gettext_lazy(h)
-    for h in ("编号", "事项", "来源", "来源说明", "牵头单位", "配合单位", "责任领导", "责任人", "交办日期", "原定时限",
-              "办结时限", "报送周期", "状态", "预警", "督办等级", "逾期天数", "漏报周期数", "任务清单")
-)  # fmt: skip
+XLSX_HEADERS = (
+    gettext_lazy("编号"),
+    gettext_lazy("事项"),
+    gettext_lazy("来源"),
+    gettext_lazy("来源说明"),
+    gettext_lazy("牵头单位"),
+    gettext_lazy("配合单位"),
+    gettext_lazy("责任领导"),
+    gettext_lazy("责任人"),
+    gettext_lazy("交办日期"),
+    gettext_lazy("原定时限"),
+    gettext_lazy("办结时限"),
+    gettext_lazy("报送周期"),
+    gettext_lazy("状态"),
+    gettext_lazy("预警"),
+    gettext_lazy("督办等级"),
+    gettext_lazy("逾期天数"),
+    gettext_lazy("漏报周期数"),
+    gettext_lazy("任务清单"),
+)
 
 
 def _xlsx(request, items):
@@ -86,12 +101,12 @@ BY_LABELS = {
 
 
 # The columns of the counts table and its export, in order: (key in `queries.counts_by`, heading).
-COUNT_COLUMNS = tuple(
-    (key, gettext_lazy(heading))
-    for key, heading in (("total", "合计"), ("open", "办理中"), ("requested", "申请销号"), ("closed", "已销号"),
-                         ("red", "逾期"), ("yellow", "黄色预警"), ("remind", "催办"), ("supervise", "督办"),
-                         ("listed", "挂牌督办"), ("extended", "延期"), ("on_time", "按原定时限办结"),
-                         ("late_original", "超原定时限"))
+COUNT_COLUMNS = (
+    ("total", gettext_lazy("合计")), ("open", gettext_lazy("办理中")), ("requested", gettext_lazy("申请销号")),
+    ("closed", gettext_lazy("已销号")), ("red", gettext_lazy("逾期")), ("yellow", gettext_lazy("黄色预警")),
+    ("remind", gettext_lazy("催办")), ("supervise", gettext_lazy("督办")), ("listed", gettext_lazy("挂牌督办")),
+    ("extended", gettext_lazy("延期")), ("on_time", gettext_lazy("按原定时限办结")),
+    ("late_original", gettext_lazy("超原定时限")),
 )  # fmt: skip
 
 
