@@ -54,7 +54,7 @@ def test_supervisor_logs_in_sees_the_navigation_and_switches_to_english(cast, lo
 def test_reporter_sees_less_and_only_own_units(cast, login):
     page = login("reporter_a")
     assert nav_pages(page) == [
-        "首页", "我的消息", "本月填报", "月报审核", "Excel 模板填报", "完成矩阵", "单项排名", "进度预警",
+        "首页", "我的消息", "本月填报", "月报情况", "Excel 模板填报", "完成矩阵", "单项排名", "进度预警",
         "本月项目进展", "项目库", "我的项目", "项目统计", "滞后项目", "项目时间轴", "集中开工批次",
         "本单位发起", "全部联系单", "办理统计", "督办事项", "本单位督办事项", "督办统计", "任务清单·责任清单",
         "会议点评", "通报", "考核方案", "指标体系", "单位", "分类排名组", "接口文档",

@@ -41,7 +41,10 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry(_("首页"), "home", policy.AUTHENTICATED),
     NavEntry(_("我的消息"), "notifications:inbox", policy.AUTHENTICATED, badge=True),
     NavEntry(_("本月填报"), "indicators:fill", "report.fill", REPORTING),
-    NavEntry(_("月报审核"), "indicators:submissions", "report.view", REPORTING),
+    # The same list: a review queue for those who approve or accept reports, a record for the rest.
+    NavEntry(_("月报审核"), "indicators:submissions", "report.approve", REPORTING),
+    NavEntry(_("月报审核"), "indicators:submissions", "report.accept", REPORTING),
+    NavEntry(_("月报情况"), "indicators:submissions", "report.view", REPORTING),
     NavEntry(_("未报单位"), "indicators:missing", "report.accept", REPORTING),
     NavEntry(_("更正申请"), "indicators:corrections", "report.accept", REPORTING),
     NavEntry(_("完成矩阵"), "indicators:matrix", "analytics.view", ANALYTICS),

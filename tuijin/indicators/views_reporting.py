@@ -244,6 +244,7 @@ def submissions(request):
         "page_obj": Paginator(items, PAGE_SIZE).get_page(params.get("page")),
         "year": year or "", "month": month or "", "status": status, "unit_code": params.get("unit", ""),
         "statuses": SubmissionStatus.choices, "months": range(1, 13),
+        "reviews": policy.allows(request.user, "report.approve") or policy.allows(request.user, "report.accept"),
     }  # fmt: skip
     template = "indicators/submission_list.html#results" if request.htmx else "indicators/submission_list.html"
     return render(request, template, context)
