@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from tests.indicators.conftest import YEAR
-from tuijin.indicators import analytics, metrics
+from tuijin.indicators import analytics, analytics_warnings, metrics
 from tuijin.indicators.models import (
     Direction,
     Indicator,
@@ -237,9 +237,9 @@ def test_the_warning_list_is_worst_first_and_scoped(cast, catalogue, make_target
     for unit, value in ((cast.county_a, 40), (cast.county_b, 20), (cast.town_a1, 49)):
         make_target(unit, catalogue.fai, 100)
         make_report(unit, catalogue.fai, 6, value)
-    everyone = list(analytics.warnings(cast.supervisor, YEAR, 6))
+    everyone = list(analytics_warnings.warnings(cast.supervisor, YEAR, 6))
     assert [r.unit for r in everyone] == [cast.county_b, cast.county_a, cast.town_a1]
-    assert [r.unit for r in analytics.warnings(cast.reporter_a, YEAR, 6)] == [cast.county_a, cast.town_a1]
+    assert [r.unit for r in analytics_warnings.warnings(cast.reporter_a, YEAR, 6)] == [cast.county_a, cast.town_a1]
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -314,7 +314,8 @@ def test_administrators_do_not_see_analytics(cast, june, client_for):
 
 def test_warning_list_pages_are_scoped_and_worst_first(cast, june, client_for, django_assert_max_num_queries):
     client = client_for(cast.supervisor)
-    with django_assert_max_num_queries(10):  # session, user, roles, unit, count, page, session save, inbox count
+    # session, user, roles, unit, indicators, the page's ids with the count, its rows, inbox count, session save
+    with django_assert_max_num_queries(11):
         html = client.get(url("warnings", year=YEAR, month=6)).content.decode()
     assert "甲县" in html
     assert "高新区" not in html

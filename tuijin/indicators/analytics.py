@@ -1,9 +1,10 @@
 """对标对表 in the database: completion, pace, growth and ranks as ORM expressions.
 
 `figures(qs, year)` annotates counted `Report` rows with every per-unit figure of
-`metrics` (same names, same units), and the functions below read rankings, the matrix, a
-unit's cockpit and the early-warning list from it. Ranks are window functions; only the
-≤ ~100 rows of one group are post-processed in Python (labels, the gap to the unit above).
+`metrics` (same names, same units), and the functions below read rankings, the matrix and a
+unit's cockpit from it; `pace_figures` is its pace part alone, what the early-warning list
+(`analytics_warnings`) shows. Ranks are window functions; only the ≤ ~100 rows of one group
+are post-processed in Python (labels, the gap to the unit above).
 `tests/indicators/test_analytics.py` holds every number here to `metrics.evaluate_group`.
 
 Numbers on both databases: values are scaled to whole units of 1/10 000 (VALUE_DIGITS has four
@@ -92,19 +93,27 @@ def _by_month(year: int, of_month) -> Case:
     return Case(*[When(month=m, then=_float(of_month(year, m))) for m in range(1, 13)], output_field=FLOAT)
 
 
-def _last_year(year: int, month) -> FilteredRelation:
+def _last_year(year: int, month, only: list[int] | None = None) -> FilteredRelation:
     # Last year's report of the same unit and indicator; whether it counts is checked on use.
     # The year is a constant (every row of `figures` is of `year`), so the database can use
     # the (unit, indicator, year, month) index instead of hashing every report of every year.
-    return FilteredRelation(
-        "unit__reports",
-        condition=Q(unit__reports__indicator=F("indicator"), unit__reports__year=year - 1)
-        & Q(unit__reports__month=month),
-    )
+    # `only`: the indicators whose reports are wanted (all when None). The others' rows join on a
+    # NULL indicator, which SQLite does not even look up, and PostgreSQL hashes `only`'s reports alone.
+    indicator = F("indicator") if only is None else Case(When(indicator__in=only, then=F("indicator")))
+    condition = Q(unit__reports__indicator=indicator, unit__reports__year=year - 1) & Q(unit__reports__month=month)
+    if only is not None:
+        condition &= Q(unit__reports__indicator__in=only)
+    return FilteredRelation("unit__reports", condition=condition)
 
 
 def _counted_value(alias: str, column: str) -> Case:
     return Case(When(counted(f"{alias}__"), then=_scaled(f"{alias}__{column}")), output_field=FLOAT)
+
+
+def _target_row() -> FilteredRelation:
+    return FilteredRelation(
+        "unit__targets", condition=Q(unit__targets__indicator=F("indicator"), unit__targets__year=F("year"))
+    )
 
 
 def figures(qs: QuerySet[Report], year: int) -> QuerySet[Report]:
@@ -116,11 +125,7 @@ def figures(qs: QuerySet[Report], year: int) -> QuerySet[Report]:
     summing = Q(indicator__kind__in=SUMMING)
     lower = Q(indicator__direction=Direction.LOWER)
     qs = qs.filter(counted()).annotate(
-        target_row=FilteredRelation(
-            "unit__targets", condition=Q(unit__targets__indicator=F("indicator"), unit__targets__year=F("year"))
-        ),
-        prev=_last_year(year, F("month")),
-        prev_dec=_last_year(year, 12),
+        target_row=_target_row(), prev=_last_year(year, F("month")), prev_dec=_last_year(year, 12)
     )
     qs = qs.annotate(
         target=F("target_row__value"),
@@ -131,6 +136,34 @@ def figures(qs: QuerySet[Report], year: int) -> QuerySet[Report]:
         s_prev_last=_counted_value("prev", "last_year_value"),
         s_prev_dec=_counted_value("prev_dec", "value"),
     )
+    hundred = _float(100)
+    qs = pace(qs, year).annotate(
+        yoy=Case(When(s_last__gt=0, then=(F("s_value") - F("s_last")) / F("s_last")), output_field=FLOAT),
+        prev_yoy=Case(
+            When(s_prev_last__gt=0, then=(F("s_prev") - F("s_prev_last")) / F("s_prev_last")), output_field=FLOAT
+        ),
+    )
+    qs = qs.annotate(
+        growth_change=ExpressionWrapper((F("yoy") - F("prev_yoy")) * hundred, output_field=FLOAT),
+        rank_key=Case(
+            When(indicator__rank_key=RankKey.YOY, then=F("yoy")),
+            When(indicator__rank_key=RankKey.VALUE, then=F("s_value")),
+            default=F("completion"),
+            output_field=FLOAT,
+        ),
+    )
+    # metrics.higher_ranks_first, in SQL: completion of rate/level kinds is already flipped.
+    smaller_first = lower & ~(Q(indicator__rank_key=RankKey.COMPLETION) & ~summing)
+    return qs.annotate(
+        rank_score=Case(When(smaller_first, then=F("rank_key") * _float(-1)), default=F("rank_key"), output_field=FLOAT)
+    )
+
+
+def pace(qs: QuerySet[Report], year: int) -> QuerySet[Report]:
+    """Add completion, time_progress and pace_gap to rows annotated with the scaled s_value,
+    s_target, s_prev and s_prev_dec (last year's same month and December, counted or NULL)."""
+    summing = Q(indicator__kind__in=SUMMING)
+    lower = Q(indicator__direction=Direction.LOWER)
     hundred = _float(100)
     seasonal = Q(indicator__time_progress_mode=TimeProgressMode.SEASONAL, s_prev_dec__gt=0, s_prev__isnull=False)
     days = Q(indicator__time_progress_mode=TimeProgressMode.DAYS)
@@ -155,13 +188,9 @@ def figures(qs: QuerySet[Report], year: int) -> QuerySet[Report]:
             default=_float(12),
             output_field=FLOAT,
         ),
-        yoy=Case(When(s_last__gt=0, then=(F("s_value") - F("s_last")) / F("s_last")), output_field=FLOAT),
-        prev_yoy=Case(
-            When(s_prev_last__gt=0, then=(F("s_prev") - F("s_prev_last")) / F("s_prev_last")), output_field=FLOAT
-        ),
     )
     ahead = F("s_value") * F("tp_den") - F("tp_num") * F("s_target")  # (completion − progress) × st × den
-    qs = qs.annotate(
+    return qs.annotate(
         time_progress=ExpressionWrapper(F("tp_num") / F("tp_den"), output_field=FLOAT),
         pace_gap=Case(
             When(summing & ~lower & Q(s_target__gt=0), then=hundred * ahead / (F("s_target") * F("tp_den"))),
@@ -169,19 +198,25 @@ def figures(qs: QuerySet[Report], year: int) -> QuerySet[Report]:
             When(~summing, then=F("completion")),
             output_field=FLOAT,
         ),
-        growth_change=ExpressionWrapper((F("yoy") - F("prev_yoy")) * hundred, output_field=FLOAT),
-        rank_key=Case(
-            When(indicator__rank_key=RankKey.YOY, then=F("yoy")),
-            When(indicator__rank_key=RankKey.VALUE, then=F("s_value")),
-            default=F("completion"),
-            output_field=FLOAT,
-        ),
     )
-    # metrics.higher_ranks_first, in SQL: completion of rate/level kinds is already flipped.
-    smaller_first = lower & ~(Q(indicator__rank_key=RankKey.COMPLETION) & ~summing)
-    return qs.annotate(
-        rank_score=Case(When(smaller_first, then=F("rank_key") * _float(-1)), default=F("rank_key"), output_field=FLOAT)
-    )
+
+
+def pace_figures(qs: QuerySet[Report], year: int, seasonal: list[int]) -> QuerySet[Report]:
+    """The counted reports (of `year`) with `pace`'s figures alone: target, completion, time
+    progress and pace gap, for lists that need no growth rates and no ranks (the early warnings).
+
+    Last year's reports are joined only for the `seasonal` indicators (those of `qs` whose time
+    progress mode is seasonal): the time progress of the others never reads them.
+    """
+    qs = qs.filter(counted()).annotate(target_row=_target_row())
+    if seasonal:
+        qs = qs.annotate(prev=_last_year(year, F("month"), seasonal), prev_dec=_last_year(year, 12, seasonal))
+        prev, prev_dec = _counted_value("prev", "value"), _counted_value("prev_dec", "value")
+    else:
+        prev = prev_dec = Value(None, output_field=FLOAT)
+    qs = qs.annotate(target=F("target_row__value"), s_value=_scaled("value"), s_target=_scaled("target_row__value"),
+                     s_prev=prev, s_prev_dec=prev_dec)  # fmt: skip
+    return pace(qs, year)
 
 
 def ranked(qs: QuerySet[Report], partition: list | None = None) -> QuerySet[Report]:
@@ -415,33 +450,6 @@ def _cell(d: dict) -> Cell:
 def matrix_units(user: User, group: RankingGroup) -> QuerySet[Unit]:
     """The group's active members the user may see, in tree order (the matrix's rows)."""
     return policy.scope(group.units.filter(is_active=True), user, unit_field=None).order_by("path")
-
-
-# --- the early-warning list ---------------------------------------------------------------------
-
-
-def warnings(user: User, year: int, month: int) -> QuerySet[Report]:
-    """Every counted figure in the user's scope behind pace (gap < 0) for the period, worst first.
-
-    A lazy QuerySet (paginate it); rows carry the `figures` annotations and their unit and indicator.
-    """
-    qs = Report.objects.filter(period_filter(month), year=year, indicator__is_active=True)
-    qs = policy.scope(qs, user, "unit")
-    return (
-        figures(qs, year)
-        .filter(pace_gap__lt=0)
-        .select_related("unit", "indicator")
-        .order_by("pace_gap", "unit__path", "indicator__sort_order", "indicator__code")
-    )
-
-
-def decorate(report: Report) -> Report:
-    """Turn a `figures` row's floats into Decimals and add its colour and band (for display)."""
-    for name in ("completion", "time_progress", "pace_gap", "yoy", "growth_change"):
-        setattr(report, name, as_decimal(getattr(report, name)))
-    report.rag = metrics.rag(report.pace_gap, amber_pp())
-    report.band = metrics.band(report.pace_gap)
-    return report
 
 
 # --- a unit's cockpit ----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
 
 from tuijin.core.excel import build_sheet
-from tuijin.indicators import analytics, metrics
+from tuijin.indicators import analytics, analytics_warnings, metrics
 from tuijin.indicators.models import Indicator
 
 DASH = "—"
@@ -161,12 +161,12 @@ def warning_headers() -> list[str]:
             _("状态")]  # fmt: skip
 
 
-def warning_row(report) -> list[Cell]:
-    ind = report.indicator
+def warning_row(row: analytics_warnings.WarningRow) -> list[Cell]:
+    ind = row.indicator
     return [
-        text(report.unit.name), text(ind.name), amount(report.value, ind.decimals), amount(report.target, ind.decimals),
-        completion_cell(ind, report.completion), percent(report.time_progress), points(report.pace_gap, report.rag),
-        text(band_label(report.band)),
+        text(row.unit.name), text(ind.name), amount(row.value, ind.decimals), amount(row.target, ind.decimals),
+        completion_cell(ind, row.completion), percent(row.time_progress), points(row.pace_gap, row.rag),
+        text(band_label(row.band)),
     ]  # fmt: skip
 
 

@@ -128,7 +128,8 @@ class Target(models.Model):
         verbose_name = _("年度目标")
         verbose_name_plural = _("年度目标")
         constraints = [models.UniqueConstraint(fields=["unit", "indicator", "year"], name="target_unique")]
-        indexes = [models.Index(fields=["indicator", "year"], name="target_indicator_year_idx")]
+        # Covering (value included): the early-warning list reads a period's targets from the index alone.
+        indexes = [models.Index(fields=["indicator", "year", "unit", "value"], name="target_indicator_year_idx")]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.indicator} {self.year}: {self.value}"
@@ -246,7 +247,10 @@ class Report(models.Model):
             models.UniqueConstraint(fields=["unit", "indicator", "year", "month"], name="report_unique"),
             models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="report_month_range"),
         ]
-        indexes = [models.Index(fields=["indicator", "year", "month"], name="report_period_idx")]
+        # Covering: the early-warning list reads a period's reports from the index alone (SQLite).
+        indexes = [
+            models.Index(fields=["indicator", "year", "month", "unit", "submission", "value"], name="report_period_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.indicator} {self.year}-{self.month:02d}: {self.value}"

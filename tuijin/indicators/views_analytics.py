@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.core import policy
 from tuijin.core.excel import xlsx_response
-from tuijin.indicators import analytics, metrics, periods
+from tuijin.indicators import analytics, analytics_warnings, metrics, periods
 from tuijin.indicators import analytics_tables as tables
 from tuijin.indicators.models import Indicator
 from tuijin.orgs.models import Unit
@@ -154,13 +154,13 @@ def _pct(fraction):
 @policy.permission("analytics.view")
 def warning_list(request):
     year, month = _period(request)
-    reports = analytics.warnings(request.user, year, month)
+    listing = analytics_warnings.warnings(request.user, year, month)
     headers = tables.warning_headers()
     if request.GET.get("export") == "xlsx":
-        rows = [tables.warning_row(analytics.decorate(r)) for r in reports]
+        rows = [tables.warning_row(w) for w in listing]
         return _export(request, tables.Table(_("进度预警 %(y)s-%(m)02d") % {"y": year, "m": month}, headers, rows))
-    page_obj = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [tables.warning_row(analytics.decorate(r)) for r in page_obj.object_list]
+    page_obj = listing.page(request.GET.get("page"), PAGE_SIZE)
+    rows = [tables.warning_row(w) for w in page_obj.object_list]
     context = {"year": year, "month": month, "months": range(1, 13), "page_obj": page_obj,
                "table": tables.Table("", headers, rows)}  # fmt: skip
     template = "indicators/analytics_warnings.html#results" if request.htmx else "indicators/analytics_warnings.html"
