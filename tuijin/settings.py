@@ -335,5 +335,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    # Django's own console handler (DEBUG only) would print every "django.*" record a second time
+    # after the root handler (the task worker's lines, for one): records go to the root alone.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "axes": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
