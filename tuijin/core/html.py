@@ -16,8 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 def options(choices: Iterable[tuple[object, object]], selected: object = None) -> SafeString:
     """`<option value="…">label</option>` per pair; the one whose value equals `selected` (compared
-    as text, as a query string gives it) is marked selected."""
-    chosen = "" if selected is None else str(selected)
+    as text, as a query string gives it) is marked selected; none when `selected` is None."""
+    chosen = None if selected is None else str(selected)
     parts = []
     for value, label in choices:
         value = str(value)

@@ -14,6 +14,7 @@ from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
 from tuijin.core import policy
 from tuijin.core.excel import build_sheet, xlsx_response
+from tuijin.core.html import options
 from tuijin.supervision import metrics, queries
 from tuijin.supervision.labels import COLOUR_LABELS, LEVEL_LABELS, colour_label, level_label
 from tuijin.supervision.models import SourceKind, Status
@@ -26,7 +27,11 @@ PAGE_SIZE = 30
 
 def _filter_context(request, f: queries.AssignmentFilter) -> dict:
     return {
-        "f": f, "units": policy.visible_units(request.user).filter(is_active=True), "leaders": queries.leaders(),
+        "f": f, "leaders": queries.leaders(),
+        "unit_options": options(
+            policy.visible_units(request.user).filter(is_active=True).order_by("path").values_list("code", "name"),
+            f.owner,
+        ),
         "sources": SourceKind.choices, "statuses": Status.choices,
         "levels": [(lv, LEVEL_LABELS[lv]) for lv in metrics.LEVELS[1:]],
         "colours": [(c, COLOUR_LABELS[c]) for c in metrics.COLOURS],

@@ -25,8 +25,6 @@ from tuijin.supervision.forms import AssignmentForm, CloseoutForm, ExtensionForm
 from tuijin.supervision.labels import colour_label, level_label
 from tuijin.supervision.models import Assignment, Attachment, ExtensionRequest, Status
 
-NOTICE_REPLY_DAYS = 3  # default of settings.TUIJIN_ASSIGNMENT_NOTICE_REPLY_DAYS
-
 
 def _version(value) -> int | None:
     try:
@@ -105,7 +103,7 @@ def notice(request, pk):
         raise Http404
     th = queries.thresholds()
     issued = a.deadline + dt.timedelta(days=th.list_days if a.level == metrics.LISTED else th.supervise_days)
-    days = int(getattr(settings, "TUIJIN_ASSIGNMENT_NOTICE_REPLY_DAYS", NOTICE_REPLY_DAYS))
+    days = settings.TUIJIN_ASSIGNMENT_NOTICE_REPLY_DAYS
     try:
         reply_by, calendar_error = workcalendar.due_date(issued, days), ""
     except ValidationError as exc:  # a year the calendar does not know: say so, never guess
@@ -165,104 +163,82 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
-@require_POST
-@policy.permission("assignment.report")
-def progress_post(request, pk):
-    a = queries.get_visible_or_404(request.user, pk)
+def _act(request, item_pk: int, call, success: str):
+    """Run one transition of an item's page: its refusal as an error message, else `success`;
+    back to the item either way."""
     try:
-        services.progress_post(
-            actor=request.user, assignment=a, text=request.POST.get("text", ""),
-            attachments=request.FILES.getlist("attachments"), cycle_start=_date(request.POST.get("cycle_start", "")),
-        )  # fmt: skip
+        call()
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("进展已报送。"))
-    return _detail(a.pk)
+        messages.success(request, success)
+    return _detail(item_pk)
+
+
+@require_POST
+@policy.permission("assignment.report")
+def progress_post(request, pk):
+    a, post = queries.get_visible_or_404(request.user, pk), request.POST
+    return _act(request, a.pk, lambda: services.progress_post(
+        actor=request.user, assignment=a, text=post.get("text", ""), attachments=request.FILES.getlist("attachments"),
+        cycle_start=_date(post.get("cycle_start", "")),
+    ), _("进展已报送。"))  # fmt: skip
 
 
 @require_POST
 @policy.permission("assignment.report")
 def closeout_request(request, pk):
-    a = queries.get_visible_or_404(request.user, pk)
-    try:
-        services.closeout_request(
-            actor=request.user, assignment=a, evidence=request.POST.get("evidence", ""),
-            attachments=request.FILES.getlist("attachments"), expected_version=_version(request.POST.get("version")),
-        )  # fmt: skip
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已申请销号，待督查员审核。"))
-    return _detail(a.pk)
+    a, post = queries.get_visible_or_404(request.user, pk), request.POST
+    return _act(request, a.pk, lambda: services.closeout_request(
+        actor=request.user, assignment=a, evidence=post.get("evidence", ""),
+        attachments=request.FILES.getlist("attachments"), expected_version=_version(post.get("version")),
+    ), _("已申请销号，待督查员审核。"))  # fmt: skip
 
 
 @require_POST
 @policy.permission("assignment.manage")
 def closeout_approve(request, pk):
-    a = queries.get_visible_or_404(request.user, pk)
-    try:
-        services.closeout_approve(actor=request.user, assignment=a, note=request.POST.get("reason", ""),
-                                  expected_version=_version(request.POST.get("version")))  # fmt: skip
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已销号。"))
-    return _detail(a.pk)
+    a, post = queries.get_visible_or_404(request.user, pk), request.POST
+    return _act(request, a.pk, lambda: services.closeout_approve(
+        actor=request.user, assignment=a, note=post.get("reason", ""), expected_version=_version(post.get("version")),
+    ), _("已销号。"))  # fmt: skip
 
 
 @require_POST
 @policy.permission("assignment.manage")
 def closeout_return(request, pk):
-    a = queries.get_visible_or_404(request.user, pk)
-    try:
-        services.closeout_return(actor=request.user, assignment=a, reason=request.POST.get("reason", ""),
-                                 expected_version=_version(request.POST.get("version")))  # fmt: skip
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已退回牵头单位。"))
-    return _detail(a.pk)
+    a, post = queries.get_visible_or_404(request.user, pk), request.POST
+    return _act(request, a.pk, lambda: services.closeout_return(
+        actor=request.user, assignment=a, reason=post.get("reason", ""), expected_version=_version(post.get("version")),
+    ), _("已退回牵头单位。"))  # fmt: skip
 
 
 @require_POST
 @policy.permission("assignment.report")
 def extension_request(request, pk):
-    a = queries.get_visible_or_404(request.user, pk)
-    try:
-        services.extension_request(actor=request.user, assignment=a, reason=request.POST.get("reason", ""),
-                                   new_deadline=_date(request.POST.get("new_deadline", "")))  # fmt: skip
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("延期申请已提交。"))
-    return _detail(a.pk)
+    a, post = queries.get_visible_or_404(request.user, pk), request.POST
+    return _act(request, a.pk, lambda: services.extension_request(
+        actor=request.user, assignment=a, reason=post.get("reason", ""),
+        new_deadline=_date(post.get("new_deadline", "")),
+    ), _("延期申请已提交。"))  # fmt: skip
 
 
 @require_POST
 @policy.permission("assignment.manage")
 def extension_grant(request, pk):
     extension = queries.extension_or_404(request.user, pk)
-    try:
-        services.extension_grant(actor=request.user, extension=extension, note=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已同意延期。"))
-    return _detail(extension.assignment_id)
+    return _act(request, extension.assignment_id, lambda: services.extension_grant(
+        actor=request.user, extension=extension, note=request.POST.get("reason", ""),
+    ), _("已同意延期。"))  # fmt: skip
 
 
 @require_POST
 @policy.permission("assignment.manage")
 def extension_refuse(request, pk):
     extension = queries.extension_or_404(request.user, pk)
-    try:
-        services.extension_refuse(actor=request.user, extension=extension, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已不同意延期。"))
-    return _detail(extension.assignment_id)
+    return _act(request, extension.assignment_id, lambda: services.extension_refuse(
+        actor=request.user, extension=extension, reason=request.POST.get("reason", ""),
+    ), _("已不同意延期。"))  # fmt: skip
 
 
 @policy.permission("assignment.view")
