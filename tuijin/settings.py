@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "tuijin.core.middleware.RequestContextMiddleware",
     "tuijin.core.middleware.SessionLifetimeMiddleware",
     "tuijin.core.middleware.PasswordChangeRequiredMiddleware",
+    "tuijin.core.middleware.UnknownCalendarYearMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -263,10 +264,26 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Traffic lights of the pace gap (三色预警): amber within this many percentage points behind
-# the calendar, red beyond; and how many units the rankings mark as 前N / 后N.
-TUIJIN_PACE_AMBER_PP = env.int("PACE_AMBER_PP", default=5)
+# Traffic lights of the pace gap (三色预警): green on or ahead of the calendar, amber behind it by
+# less than the red line, red at the red line or further (PACE_RED_PP; PACE_AMBER_PP is its older
+# name); 优势 from the ahead line (PACE_AHEAD_PP) up. How many units rankings mark as 前N / 后N.
+TUIJIN_PACE_RED_PP = env.int("PACE_RED_PP", default=env.int("PACE_AMBER_PP", default=5))
+TUIJIN_PACE_AHEAD_PP = env.int("PACE_AHEAD_PP", default=5)
 TUIJIN_RANK_MARK_N = env.int("RANK_MARK_N", default=3)
+for _name in ("TUIJIN_PACE_RED_PP", "TUIJIN_PACE_AHEAD_PP", "TUIJIN_RANK_MARK_N"):
+    if not 0 < globals()[_name] <= 100:
+        raise ImproperlyConfigured(f"{_name.removeprefix('TUIJIN_')} must be between 1 and 100")
+
+# Monthly reporting: period M is due by day N of month M+1 (ReportingRule per year), read on the
+# working calendar as day N moved to the next working day ("moved") or the Nth working day
+# ("working"). Automatic 催报 to units that have not handed in goes out on these working days
+# before the deadline (0 = the deadline day itself), at 09:00, once each.
+TUIJIN_REPORTING_DEADLINE_RULE = env.str("REPORTING_DEADLINE_RULE", default="moved")
+if TUIJIN_REPORTING_DEADLINE_RULE not in ("moved", "working"):
+    raise ImproperlyConfigured("REPORTING_DEADLINE_RULE must be moved or working")
+TUIJIN_REPORT_REMINDER_DAYS = tuple(env.list("REPORT_REMINDER_DAYS", cast=int, default=[2, 0]))
+if any(not 0 <= d <= 20 for d in TUIJIN_REPORT_REMINDER_DAYS):
+    raise ImproperlyConfigured("REPORT_REMINDER_DAYS must be working days between 0 and 20, e.g. 2,0")
 
 # Major projects: a project cannot be marked started without its EIA and land checkpoints
 # (a supervisor may override with a reason; the project is then flagged). Photos of progress.

@@ -14,7 +14,7 @@ from tuijin.indicators.services import reporting
 
 YEAR, MONTH = 2026, 3
 FILLING_DAY = "2026-04-02 10:00 +0800"
-AFTER_DEADLINE = "2026-04-06 09:00 +0800"
+AFTER_DEADLINE = "2026-04-08 09:00 +0800"  # March was due on 5 April, moved past Qingming to the 7th
 
 
 def filling_clock():

@@ -103,7 +103,7 @@ def test_the_amber_line_units_without_target_and_the_order(cast, catalogue, june
 
 
 def test_the_amber_threshold_is_a_setting(cast, catalogue, june, settings):
-    settings.TUIJIN_PACE_AMBER_PP = 10
+    settings.TUIJIN_PACE_RED_PP = 10
     rows = list(analytics_warnings.warnings(cast.supervisor, YEAR, 6))
     assert [r.rag for r in rows] == [metrics.RED] + [metrics.AMBER] * 5
 

@@ -337,7 +337,7 @@ def test_after_the_deadline_the_period_is_locked(cast, catalogue):
 
 
 def test_the_deadline_day_itself_is_still_open(cast, catalogue):
-    with time_machine.travel("2026-04-05 23:30 +0800", tick=False):
+    with time_machine.travel("2026-04-07 23:30 +0800", tick=False):  # the 5th, moved past Qingming
         assert submit(cast, catalogue).status == SubmissionStatus.SUBMITTED
 
 

@@ -15,7 +15,7 @@ from PIL import Image
 
 YEAR, MONTH = 2026, 3
 FILLING_DAY = "2026-04-02 10:00 +0800"
-AFTER_DEADLINE = "2026-04-06 09:00 +0800"
+AFTER_DEADLINE = "2026-04-08 09:00 +0800"  # March was due on 5 April, moved past Qingming to the 7th
 TAKEN = "2026:03:28 14:05:09"
 
 

@@ -13,6 +13,7 @@ from tuijin.supervision import demo as supervision_demo
 
 def load(password: str) -> dict:
     people = orgs_demo.load(password)
+    notifications_demo.declare_calendar(people)
     indicators_demo.load(people)
     projects_demo.load(people)
     liaison_demo.load(people)

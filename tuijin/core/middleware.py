@@ -79,3 +79,26 @@ class PasswordChangeRequiredMiddleware:
                     return JsonResponse({"detail": _("首次登录须先修改密码。")}, status=403)
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class UnknownCalendarYearMiddleware:
+    """A deadline in a year whose holidays nobody has entered yet is an error the user is told
+    about (who can fix it, and where), never a guess and never a bare server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from tuijin.core.workcalendar import UnknownCalendarYear
+
+        if not isinstance(exception, UnknownCalendarYear):
+            return None
+        message = exception.messages[0]
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message, "code": "unknown_calendar_year"}, status=503)
+        return render(request, "core/calendar_missing.html", {"message": message, "year": exception.year}, status=503)

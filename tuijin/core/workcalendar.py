@@ -84,7 +84,9 @@ class Calendar:
             from tuijin.core.models import CalendarDay, CalendarYear
 
             days = CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day")
-            self._years[year] = (dict(days), CalendarYear.objects.filter(year=year).exists())
+            # Whether an administrator declared the year matters only where the package is silent.
+            declared = not package_knows(year) and CalendarYear.objects.filter(year=year).exists()
+            self._years[year] = (dict(days), declared)
         return self._years[year]
 
 

@@ -58,11 +58,17 @@ FLOAT = FloatField()
 
 
 def amber_pp() -> Decimal:
-    return Decimal(str(getattr(settings, "TUIJIN_PACE_AMBER_PP", metrics.DEFAULT_AMBER_PP)))
+    """The red line: amber while behind the calendar by less, red from here (a setting)."""
+    return Decimal(settings.TUIJIN_PACE_RED_PP)
+
+
+def ahead_pp() -> Decimal:
+    """The 优势 line: ahead of the calendar by at least this many points (a setting)."""
+    return Decimal(settings.TUIJIN_PACE_AHEAD_PP)
 
 
 def mark_n() -> int:
-    return int(getattr(settings, "TUIJIN_RANK_MARK_N", metrics.DEFAULT_MARK_N))
+    return int(settings.TUIJIN_RANK_MARK_N)
 
 
 def as_decimal(number) -> Decimal | None:
@@ -303,7 +309,7 @@ def _row_from(data: dict, unit: Unit) -> RankingRow:
     defined = data["rank_score"] is not None
     return RankingRow(
         unit=unit, value=data["value"], target=data["target"], last_year_value=data["last_year_value"],
-        rag=metrics.rag(gap, amber_pp()), band=metrics.band(gap), rank=data["rank"] if defined else None,
+        rag=metrics.rag(gap, amber_pp()), band=metrics.band(gap, ahead_pp()), rank=data["rank"] if defined else None,
         **numbers,
     )  # fmt: skip
 
@@ -515,7 +521,9 @@ def cockpit(unit: Unit, year: int, month: int) -> Cockpit:
         current = next((p for p in series[ind.pk] if p.month == due), None)
         gap = current.pace_gap if current else None
         lines.append(
-            CockpitLine(ind, series[ind.pk], current, metrics.rag(gap, amber_pp()), metrics.band(gap), ranks[ind.pk])
+            CockpitLine(
+                ind, series[ind.pk], current, metrics.rag(gap, amber_pp()), metrics.band(gap, ahead_pp()), ranks[ind.pk]
+            )
         )
     return Cockpit(unit, year, month, lines)
 

@@ -20,7 +20,7 @@ from django.db.models import F, Q, QuerySet
 
 from tuijin.core import policy
 from tuijin.indicators import metrics
-from tuijin.indicators.analytics import amber_pp, as_decimal, pace_figures
+from tuijin.indicators.analytics import ahead_pp, amber_pp, as_decimal, pace_figures
 from tuijin.indicators.models import Indicator, Report, TimeProgressMode
 from tuijin.orgs.models import Unit, User
 
@@ -166,5 +166,5 @@ class WarningList:
             unit=report.unit, indicator=self.indicators[report.indicator_id], value=report.value,
             target=report.target, completion=as_decimal(report.completion),
             time_progress=as_decimal(report.time_progress), pace_gap=gap, rag=metrics.rag(gap, amber_pp()),
-            band=metrics.band(gap),
+            band=metrics.band(gap, ahead_pp()),
         )  # fmt: skip

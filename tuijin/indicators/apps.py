@@ -6,3 +6,15 @@ class IndicatorsConfig(AppConfig):
     name = "tuijin.indicators"
     label = "indicators"
     verbose_name = _("指标与填报")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from tuijin.core.models import CalendarDay, CalendarYear
+        from tuijin.indicators.models import ReportingRule
+        from tuijin.indicators.periods import forget_deadlines
+
+        # Cache invalidation only: a deadline depends on these rows, however they are written.
+        for model in (ReportingRule, CalendarDay, CalendarYear):
+            post_save.connect(forget_deadlines, sender=model, dispatch_uid=f"periods:{model.__name__}:save")
+            post_delete.connect(forget_deadlines, sender=model, dispatch_uid=f"periods:{model.__name__}:delete")

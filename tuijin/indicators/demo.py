@@ -1,23 +1,53 @@
-"""The demo city's indicator system: the four key works, targets, and 2025 + Jan–Oct 2026 figures.
+"""The demo city's indicator system: the four key works, targets, and this year's and last
+year's figures.
 
-Written through the catalogue and import services as the demo supervisor (so the figures carry
-their import batch and history), with a realistic spread: some units ahead of the calendar,
-some behind, 云溪县 missing October, one correction approved after the lock and one pending,
-and two October forms still in the workflow. Deterministic (seeded) and idempotent.
+The demo is laid out relative to the day it is loaded (`timeline`): its year is that of the
+latest locked period L, its figures run from January to L (last year's to December), the
+period after L is open. Written through the catalogue and import services as the demo
+supervisor (so the figures carry their import batch and history), with a realistic spread:
+some units ahead of the calendar, some behind, 云溪县 missing L, one correction approved after
+the lock and one pending, and two forms of L still in the workflow. Deterministic (seeded) and
+idempotent.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
+from tuijin.indicators import periods
 from tuijin.indicators.models import Indicator, Kind, Report, Submission, SubmissionStatus
 from tuijin.indicators.services import catalogue, imports, reporting
 from tuijin.orgs.models import RankingGroup, Unit, User
 
-YEAR, LAST_MONTH = 2026, 10
 REASON = "示例数据初始化（历史数据导入）"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Where the demo's periods fall for the day it is loaded."""
+
+    today: dt.date
+    year: int  # the demo's reporting year: the year of the latest locked period
+    last: int  # the latest locked month of `year`: figures are final up to here
+    open: tuple[int, int]  # the period after it, still open (its window running, or yet to come)
+
+    @property
+    def window_running(self) -> bool:
+        """Whether reporters can hand in the open period today (its month is over)."""
+        year, month = periods.next_period(*self.open)
+        return self.today >= dt.date(year, month, 1)
+
+
+def timeline(today: dt.date | None = None) -> Timeline:
+    today = today or timezone.localdate()
+    year, last = periods.latest_locked_period(today)
+    return Timeline(today=today, year=year, last=last, open=periods.next_period(year, last))
+
 
 KEY_WORKS = [("INV", "扩大有效投入"), ("ATT", "招商引资"), ("PRJ", "项目推进"), ("ECO", "生态治理")]
 
@@ -76,13 +106,16 @@ def load(people: dict[str, User]) -> None:
     if Indicator.objects.filter(code="FAI").exists():
         return
     rng = random.Random(20260701)  # noqa: S311 (demo figures, not secrets)
+    t = timeline()
     indicators = _catalogue(supervisor)
     units = list(Unit.objects.filter(code__in=PACE).order_by("path"))
-    targets = _targets(supervisor, units, indicators, rng)
-    _workflow_states(units)
-    rows = _figures(units, indicators, targets, rng)
+    targets = _targets(supervisor, units, t.year, rng)
+    if t.open[0] != t.year:  # January is open: next year's targets are set already
+        _targets(supervisor, units, t.open[0], random.Random(t.open[0]))  # noqa: S311
+    _workflow_states(units, t)
+    rows = _figures(units, indicators, targets, t, rng)
     imports.reports_import(actor=supervisor, rows=rows, reason=REASON, source=imports.SOURCE_API)
-    _corrections(people)
+    _corrections(people, t)
 
 
 def _catalogue(supervisor: User) -> dict[str, Indicator]:
@@ -99,7 +132,7 @@ def _catalogue(supervisor: User) -> dict[str, Indicator]:
     return found
 
 
-def _targets(supervisor, units, indicators, rng) -> dict[tuple[str, str], Decimal]:
+def _targets(supervisor, units, year: int, rng) -> dict[tuple[str, str], Decimal]:
     targets, rows = {}, []
     for unit in units:
         for spec in SPECS:
@@ -112,7 +145,7 @@ def _targets(supervisor, units, indicators, rng) -> dict[tuple[str, str], Decima
                 value = WORKED[2]
             value = _round(value, spec.decimals if spec.kind != Kind.COUNT else 0)
             targets[(unit.code, spec.code)] = value
-            row = {"unit": unit.code, "indicator": spec.code, "year": YEAR, "value": str(value)}
+            row = {"unit": unit.code, "indicator": spec.code, "year": year, "value": str(value)}
             if spec.code == "FAI":
                 row["milestones"] = {"6": "55"}  # 上半年 55%
             rows.append(row)
@@ -123,16 +156,16 @@ def _targets(supervisor, units, indicators, rng) -> dict[tuple[str, str], Decima
 SUMMING = (Kind.CUMULATIVE, Kind.COUNT)
 
 
-def _workflow_states(units) -> None:
-    # October's forms of two units are still in the workflow (handed in before the lock, not
-    # yet through it): the demo replays a state the services no longer let anyone create
-    # after the deadline, so these two rows are written directly.
+def _workflow_states(units, t: Timeline) -> None:
+    # The latest locked month's forms of two units are still in the workflow (handed in before
+    # the lock, not yet through it): the demo replays a state the services no longer let anyone
+    # create after the deadline, so these two rows are written directly.
     by_code = {u.code: u for u in units}
-    Submission.objects.create(unit=by_code["SL-NJ"], year=YEAR, month=LAST_MONTH, status=SubmissionStatus.SUBMITTED)
-    Submission.objects.create(unit=by_code["SL-BL"], year=YEAR, month=LAST_MONTH, status=SubmissionStatus.APPROVED)
+    Submission.objects.create(unit=by_code["SL-NJ"], year=t.year, month=t.last, status=SubmissionStatus.SUBMITTED)
+    Submission.objects.create(unit=by_code["SL-BL"], year=t.year, month=t.last, status=SubmissionStatus.APPROVED)
 
 
-def _figures(units, indicators, targets, rng) -> list[dict]:
+def _figures(units, indicators, targets, t: Timeline, rng) -> list[dict]:
     rows = []
     for unit in units:
         pace = PACE[unit.code]
@@ -142,38 +175,40 @@ def _figures(units, indicators, targets, rng) -> list[dict]:
             indicator, target = indicators[spec.code], targets[(unit.code, spec.code)]
             growth = rng.uniform(-0.04, 0.22)
             last_growth = rng.uniform(-0.02, 0.15)
-            series = _series(spec, target, pace, rng)
+            series = _series(spec, target, pace, t.last, rng)
             last_year: dict[int, Decimal] = {}
             for month, value in series.items():
                 if not indicator.is_due(month):
                     continue
-                if unit.code == "SL-YX" and month == LAST_MONTH:
-                    continue  # 云溪县 has not reported October (未报)
+                if unit.code == "SL-YX" and month == t.last:
+                    continue  # 云溪县 has not reported the latest month (未报)
                 if (unit.code, spec.code) == WORKED[:2] and month in WORKED[3]:
                     value = Decimal(WORKED[3][month])
                 last = last_year[month] = _last_year(spec, value, growth)
-                rows.append(_row(unit, spec, YEAR, month, value, last))
-                rows.append(_row(unit, spec, YEAR - 1, month, last, _last_year(spec, last, last_growth)))
-            rows.extend(_rest_of_last_year(unit, spec, indicator, last_year))
+                rows.append(_row(unit, spec, t.year, month, value, last))
+                rows.append(_row(unit, spec, t.year - 1, month, last, _last_year(spec, last, last_growth)))
+            rows.extend(_rest_of_last_year(unit, spec, indicator, last_year, t))
     return rows
 
 
-def _rest_of_last_year(unit, spec: Spec, indicator: Indicator, known: dict[int, Decimal]) -> list[dict]:
-    """November and December of last year: flows keep their pace, levels and rates stay put."""
+def _rest_of_last_year(unit, spec: Spec, indicator: Indicator, known: dict[int, Decimal], t: Timeline) -> list[dict]:
+    """Last year's months after the latest one: flows keep their pace, levels and rates stay put."""
+    if not known:
+        return []  # a quarterly indicator before the first quarter's end: nothing to go on
     latest = max(known)
     rows = []
-    for month in (11, 12):
+    for month in range(t.last + 1, 13):
         if not indicator.is_due(month):
             continue
         value = known[latest] * month / latest if spec.kind in SUMMING else known[latest]
-        rows.append(_row(unit, spec, YEAR - 1, month, _round(value, spec.decimals), None))
+        rows.append(_row(unit, spec, t.year - 1, month, _round(value, spec.decimals), None))
     return rows
 
 
-def _series(spec: Spec, target: Decimal, pace: float, rng) -> dict[int, Decimal]:
-    """Jan–Oct figures: cumulative kinds grow month by month around pace × the calendar."""
+def _series(spec: Spec, target: Decimal, pace: float, last: int, rng) -> dict[int, Decimal]:
+    """January to the latest month: cumulative kinds grow month by month around pace × the calendar."""
     series, previous = {}, Decimal(0)
-    for month in range(1, LAST_MONTH + 1):
+    for month in range(1, last + 1):
         if spec.kind in SUMMING:
             share = month / 12 * pace * rng.uniform(0.97, 1.03)
             value = max(previous, _round(float(target) * share, spec.decimals if spec.kind != Kind.COUNT else 0))
@@ -202,20 +237,23 @@ def _row(unit, spec, year, month, value, last) -> dict:
     return row
 
 
-def _corrections(people: dict[str, User]) -> None:
-    """One correction approved after the lock (东湖区, September), one waiting (西山区, October)."""
+def _corrections(people: dict[str, User], t: Timeline) -> None:
+    """One correction approved after the lock (东湖区, the month before the latest), one waiting
+    (西山区, the latest month)."""
     supervisor = people["demo-supervisor"]
-    september = Report.objects.get(unit__code="SL-DH", indicator__code="FAI", year=YEAR, month=9)
+    earlier = max(t.last - 1, 1)
+    before = Report.objects.get(unit__code="SL-DH", indicator__code="FAI", year=t.year, month=earlier)
     request = reporting.correction_request(
-        actor=people["demo-reporter"], report=september, proposed_value=september.value + Decimal("3.2"),
-        proposed_last_year_value=september.last_year_value, reason="统计局反馈：漏报一个续建项目 9 月投资 3.2 亿元",
+        actor=people["demo-reporter"], report=before, proposed_value=before.value + Decimal("3.2"),
+        proposed_last_year_value=before.last_year_value,
+        reason=f"统计局反馈：漏报一个续建项目 {earlier} 月投资 3.2 亿元",
     )  # fmt: skip
     reporting.correction_approve(actor=supervisor, correction=request, note="经核对统计局数据，同意更正")
-    october = Report.objects.get(unit__code="SL-XS", indicator__code="FDI_C", year=YEAR, month=LAST_MONTH)
+    latest = Report.objects.get(unit__code="SL-XS", indicator__code="FDI_C", year=t.year, month=t.last)
     reporting.correction_request(
-        actor=people["demo-reporter2"], report=october, proposed_value=october.value + 1200,
-        proposed_last_year_value=october.last_year_value,
-        reason="一家外资企业增资合同 10 月 28 日已签约，补报 1200 万美元",
+        actor=people["demo-reporter2"], report=latest, proposed_value=latest.value + 1200,
+        proposed_last_year_value=latest.last_year_value,
+        reason=f"一家外资企业增资合同 {t.last} 月 28 日已签约，补报 1200 万美元",
     )  # fmt: skip
 
 

@@ -283,7 +283,9 @@ class GroupFigures:
     reported: int
 
 
-def unit_figures(spec: IndicatorSpec, year: int, month: int, unit: UnitInput, amber_pp=DEFAULT_AMBER_PP):
+def unit_figures(
+    spec: IndicatorSpec, year: int, month: int, unit: UnitInput, amber_pp=DEFAULT_AMBER_PP, ahead_pp=DEFAULT_AHEAD_PP
+):
     """The per-unit figures before ranking (rank fields filled by `evaluate_group`)."""
     comp = completion(spec.kind, spec.direction, unit.value, unit.target)
     progress = time_progress(spec.time_progress_mode, year, month, unit.prev_value, unit.prev_december)
@@ -291,7 +293,7 @@ def unit_figures(spec: IndicatorSpec, year: int, month: int, unit: UnitInput, am
     growth = yoy(unit.value, unit.last_year_value)
     change = growth_change(unit.value, unit.last_year_value, unit.prev_value, unit.prev_last_year_value)
     key = select_rank_key(spec.rank_key, comp, growth, unit.value)
-    return comp, progress, gap, rag(gap, amber_pp), band(gap), growth, change, key
+    return comp, progress, gap, rag(gap, amber_pp), band(gap, ahead_pp), growth, change, key
 
 
 def evaluate_group(
@@ -302,10 +304,11 @@ def evaluate_group(
     *,
     mark_n: int = DEFAULT_MARK_N,
     amber_pp: Decimal = DEFAULT_AMBER_PP,
+    ahead_pp: Decimal = DEFAULT_AHEAD_PP,
 ) -> GroupFigures:
     """Everything 对标对表 says about one indicator, one period and one ranking group."""
     reported = [i for i, u in enumerate(units) if u.value is not None]
-    partial = {i: unit_figures(spec, year, month, units[i], amber_pp) for i in reported}
+    partial = {i: unit_figures(spec, year, month, units[i], amber_pp, ahead_pp) for i in reported}
     keys = [partial[i][-1] for i in reported]
     higher_first = higher_ranks_first(spec.kind, spec.direction, spec.rank_key)
     ranks = competition_ranks(keys, higher_first)

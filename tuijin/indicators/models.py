@@ -136,7 +136,9 @@ class Target(models.Model):
 
 
 class ReportingRule(models.Model):
-    """The reporting calendar of a year: period M is due by `deadline_day` of month M+1, then locks."""
+    """The reporting calendar of a year: period M is due by `deadline_day` of month M+1, then locks.
+
+    The day is read by the deployment's `TUIJIN_REPORTING_DEADLINE_RULE` (see periods.deadline)."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     deadline_day = models.PositiveSmallIntegerField(_("次月截止日"), default=5)
@@ -153,7 +155,8 @@ DEFAULT_DEADLINE_DAY = 5
 
 
 def period_deadline(year: int, month: int, deadline_day: int = DEFAULT_DEADLINE_DAY) -> dt.date:
-    """The last day on which period (year, month) may be submitted: day N of the next month."""
+    """The nominal deadline of period (year, month): day N of the next month, before the working
+    calendar moves it (periods.deadline gives the real one)."""
     next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
     return dt.date(next_year, next_month, min(deadline_day, 28))
 

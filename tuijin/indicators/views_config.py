@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -131,10 +132,11 @@ def reporting_calendar(request):
             messages.success(request, _("已保存 %(year)d 年的填报截止日。") % form.cleaned_data)
             return redirect("indicators:reporting_calendar")
     shown = form.cleaned_data["year"] if form.is_bound and form.is_valid() else year
+    today = timezone.localdate()
     context = {
         "form": form, "rules": ReportingRule.objects.order_by("-year"), "year": shown,
-        "deadlines": [(m, periods.deadline(shown, m), periods.is_locked(shown, m)) for m in range(1, 13)],
-        "can_manage": policy.sees_all(request.user),
+        "deadlines": [(m, day, day is not None and today > day) for m, day in periods.deadlines(shown).items()],
+        "can_manage": policy.sees_all(request.user), "deadline_rule": periods.deadline_rule(),
     }  # fmt: skip
     return render(request, "indicators/config_calendar.html", context)
 

@@ -1,7 +1,8 @@
 """The demo city's major projects: 200 projects in 3 batches over its units.
 
-Written through the library, stage and progress services (as the demo supervisor, and the
-demo reporter for November's photos), with a realistic spread: most new projects started
+Laid out on the indicators' timeline (the year of the latest locked month L, progress up to
+L, the open month begun). Written through the library, stage and progress services (as the
+demo supervisor, and the demo reporter for the open month's photos), with a realistic spread: most new projects started
 near their planned month, some late (迟迟不开工, with the unit's reason), a few started but
 idle (开而未建), completions on and behind plan. Photos are drawn on the fly. Deterministic.
 """
@@ -15,19 +16,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
-from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from tuijin.indicators.demo import Timeline, timeline
 from tuijin.orgs.models import Unit, UnitType, User
 from tuijin.projects.models import CheckpointKey, PlanKind, Project, Stage
 from tuijin.projects.services import feed, library, progress, progress_bulk
 
-YEAR, LAST_MONTH = 2026, 10
 REASON = "示例数据初始化（历史进展导入）"
 DESIGNATIONS = [("PROV", "省重点"), ("CITY", "市重点"), ("MAYOR", "市县长工程"), ("PREP", "前期攻坚"),
                 ("TECH", "技改"), ("SIGNED", "招商引资签约")]  # fmt: skip
-BATCHES = [("B2026-1", "2026年第1批集中开工", (3, 18), (6, 30)), ("B2026-2", "2026年第2批集中开工", (6, 16), (9, 30)),
-           ("B2026-3", "2026年第3批集中开工", (9, 22), (12, 31))]  # fmt: skip
+BATCHES = [(1, (3, 18), (6, 30)), (2, (6, 16), (9, 30)), (3, (9, 22), (12, 31))]  # (number, launch, start deadline)
 NODES = [("立项", CheckpointKey.APPROVAL, -180), ("用地", CheckpointKey.LAND, -150), ("规划许可", "other", -120),
          ("环评", CheckpointKey.EIA, -90), ("能评", "other", -80), ("施工图审查", "other", -60),
          ("施工许可", CheckpointKey.PERMIT, -20), ("开工", CheckpointKey.START, 0), ("主体结顶", "other", 300),
@@ -55,27 +54,28 @@ def load(people: dict[str, User]) -> None:
     if Project.objects.exists():
         return
     rng = random.Random(20260318)  # noqa: S311 (demo figures, not secrets)
+    t = timeline()
     tags = {code: library.designation_create(actor=supervisor, code=code, name=name) for code, name in DESIGNATIONS}
     items = [library.NodeItem(name=n, key=k, offset_days=o) for n, k, o in NODES]
     template = library.node_template_create(actor=supervisor, code="IND11", name="产业项目 11 节点", items=items)
     units = list(Unit.objects.filter(type__in=[UnitType.COUNTY, UnitType.ZONE, UnitType.TOWN]).order_by("path"))
-    projects = [_project(supervisor, people, n, kind, units, tags, template, rng) for n, kind in enumerate(KINDS, 1)]
-    _batches(supervisor, projects)
-    _progress(supervisor, projects, rng)
-    _november_photos(people, projects)
-    feed.feed_indicator_values(year=YEAR, month=LAST_MONTH, actor=supervisor)
+    projects = [_project(supervisor, people, n, kind, units, tags, template, t, rng) for n, kind in enumerate(KINDS, 1)]
+    _batches(supervisor, projects, t)
+    _progress(supervisor, projects, t, rng)
+    _open_month_photos(people, projects, t)
+    feed.feed_indicator_values(year=t.year, month=t.last, actor=supervisor)
 
 
-def _project(supervisor, people, n, kind, units, tags, template, rng) -> Project:
+def _project(supervisor, people, n, kind, units, tags, template, t: Timeline, rng) -> Project:
     # Every ninth project is 东湖区's own, so the demo reporter has projects to report on.
     unit = people["demo-reporter"].unit if n % 9 == 0 else rng.choice(units)
     total = _money(rng.uniform(3, 60))
     start_month = rng.randint(1, 12) if kind == PlanKind.NEW else None
-    planned_start = dt.date(YEAR, start_month, rng.randint(1, 28)) if start_month else None
+    planned_start = dt.date(t.year, start_month, rng.randint(1, 28)) if start_month else None
     designations = [tags[c] for c in rng.sample(list(tags), k=rng.randint(1, 2))]
     leader = people["demo-leader"] if n % 7 == 0 else None
     project = library.project_create(
-        actor=supervisor, code=f"SL{YEAR}{n:03d}", name=NAMES[n % len(NAMES)].format(n=n), unit=unit,
+        actor=supervisor, code=f"SL{t.year}{n:03d}", name=NAMES[n % len(NAMES)].format(n=n), unit=unit,
         total_investment=total, designations=designations, stage=Stage.PREPARATION,
         industry=INDUSTRIES[n % len(INDUSTRIES)], address=f"{unit.name}{rng.choice('东西南北')}部产业区",
         owner_company=f"示例{INDUSTRIES[n % len(INDUSTRIES)]}有限公司", planned_start_on=planned_start,
@@ -85,36 +85,43 @@ def _project(supervisor, people, n, kind, units, tags, template, rng) -> Project
     completion_month = rng.randint(3, 12) if kind == PlanKind.COMPLETING else None
     planned = _money(min(float(total), rng.uniform(1, 12)))
     library.plan_set(
-        actor=supervisor, project=project, year=YEAR, kind=kind, planned_investment=planned,
+        actor=supervisor, project=project, year=t.year, kind=kind, planned_investment=planned,
         planned_start_month=start_month, planned_completion_month=completion_month,
     )  # fmt: skip
-    _stage(supervisor, project, kind, start_month, completion_month, rng)
+    _stage(supervisor, project, kind, start_month, completion_month, t, rng)
+    project.refresh_from_db()
+    if t.open[0] != t.year and project.stage == Stage.STARTED:  # January is open: next year's plan is set
+        library.plan_set(
+            actor=supervisor, project=project, year=t.open[0], kind=PlanKind.CONTINUING,
+            planned_investment=_money(min(float(total), rng.uniform(1, 12))),
+        )  # fmt: skip
     return project
 
 
-def _stage(supervisor, project, kind, start_month, completion_month, rng) -> None:
-    today = timezone.localdate()
+def _stage(supervisor, project, kind, start_month, completion_month, t: Timeline, rng) -> None:
+    today = t.today
+    last = t.last
     if kind == PlanKind.PREPARATORY:
         return
     if kind == PlanKind.NEW:
-        if start_month > LAST_MONTH or rng.random() < 0.22:
-            if start_month <= LAST_MONTH - 2:
+        if start_month > last or rng.random() < 0.22:
+            if start_month <= last - 2:
                 library.project_set_delay_reason(
                     actor=supervisor, project=project, delay_reason=rng.choice(DELAYS), expected_version=None
                 )
             return
-        started = min(dt.date(YEAR, start_month, 1) + dt.timedelta(days=rng.randint(0, 40)), today)
+        started = min(dt.date(t.year, start_month, 1) + dt.timedelta(days=rng.randint(0, 40)), today)
     else:
-        started = dt.date(YEAR - rng.randint(1, 2), rng.randint(1, 12), rng.randint(1, 28))
+        started = dt.date(t.year - rng.randint(1, 2), rng.randint(1, 12), rng.randint(1, 28))
     _checkpoints_done(supervisor, project, started, rng)
     project.refresh_from_db()
     library.project_change_stage(
         actor=supervisor, project=project, to_stage=Stage.STARTED, on_date=started,
         evidence="施工许可证及开工现场照片", expected_version=None,
     )  # fmt: skip
-    if completion_month and completion_month <= LAST_MONTH and rng.random() < 0.7:
+    if completion_month and completion_month <= last and rng.random() < 0.7:
         project.refresh_from_db()
-        done = dt.date(YEAR, completion_month, rng.randint(1, 28))
+        done = dt.date(t.year, completion_month, rng.randint(1, 28))
         library.project_change_stage(
             actor=supervisor, project=project, to_stage=Stage.COMPLETED, on_date=min(done, today),
             evidence="竣工验收备案表", expected_version=None,
@@ -147,29 +154,31 @@ def _checkpoints_done(supervisor, project, started: dt.date, rng) -> None:
             )  # fmt: skip
 
 
-def _batches(supervisor, projects) -> None:
-    for i, (code, name, launch, deadline) in enumerate(BATCHES):
+def _batches(supervisor, projects, t: Timeline) -> None:
+    for i, (number, launch, deadline) in enumerate(BATCHES):
         months = range(3 * i + 1, 3 * i + 4)
-        members = [p for p in projects if p.plans.filter(year=YEAR, kind=PlanKind.NEW, planned_start_month__in=months)]
+        members = [
+            p for p in projects if p.plans.filter(year=t.year, kind=PlanKind.NEW, planned_start_month__in=months)
+        ]
         library.batch_create(
-            actor=supervisor, projects=members, code=code, name=name, launch_date=dt.date(YEAR, *launch),
-            start_deadline=dt.date(YEAR, *deadline),
+            actor=supervisor, projects=members, code=f"B{t.year}-{number}", name=f"{t.year}年第{number}批集中开工",
+            launch_date=dt.date(t.year, *launch), start_deadline=dt.date(t.year, *deadline),
         )  # fmt: skip
 
 
-def _progress(supervisor, projects, rng) -> None:
+def _progress(supervisor, projects, t: Timeline, rng) -> None:
     rows = []
     for project in Project.objects.filter(pk__in=[p.pk for p in projects]).prefetch_related("plans"):
         if project.started_on is None:
             continue
-        plan = next(p for p in project.plans.all() if p.year == YEAR)
-        first = 1 if project.started_on.year < YEAR else project.started_on.month
-        idle = rng.random() < 0.08  # 开而未建: nothing since August
-        for month in range(first, LAST_MONTH + 1):
-            if idle and month >= 9:
+        plan = next(p for p in project.plans.all() if p.year == t.year)
+        first = 1 if project.started_on.year < t.year else project.started_on.month
+        idle = rng.random() < 0.08  # 开而未建: nothing in the latest two months
+        for month in range(first, t.last + 1):
+            if idle and month >= t.last - 1:
                 continue
             share = float(plan.planned_investment) / 12 * rng.uniform(0.6, 1.4)
-            rows.append({"project": project.code, "year": YEAR, "month": month, "investment": str(_money(share)),
+            rows.append({"project": project.code, "year": t.year, "month": month, "investment": str(_money(share)),
                          "image_progress": rng.choice(PROGRESS_TEXTS)})  # fmt: skip
     progress_bulk.progress_bulk(actor=supervisor, rows=rows, reason=REASON)
 
@@ -177,15 +186,16 @@ def _progress(supervisor, projects, rng) -> None:
 PROGRESS_TEXTS = ["主体结构施工中", "桩基工程完成 80%", "厂房钢结构吊装", "设备进场调试", "室外配套施工", "土方开挖"]
 
 
-def _november_photos(people, projects) -> None:
-    """The demo reporter has started November for two of 东湖区's projects, with photos."""
+def _open_month_photos(people, projects, t: Timeline) -> None:
+    """The demo reporter has started the open month for two of 东湖区's projects, with photos."""
     reporter = people["demo-reporter"]
-    own = [p for p in projects if p.unit_id == reporter.unit_id and p.started_on][:2]
+    year, month = t.open
+    own = [p for p in projects if p.unit_id == reporter.unit_id and p.started_on and p.plans.filter(year=year)][:2]
     for i, project in enumerate(own):
         photos = [_photo(f"{project.code}-{k}", (60 + 40 * i, 110, 160 - 30 * k)) for k in range(2)]
         progress.progress_save(
-            actor=reporter, project=project, year=YEAR, month=11, investment=Decimal("0.8"),
-            image_progress="11 月上旬：主体施工，塔吊 2 台", photos=photos,
+            actor=reporter, project=project, year=year, month=month, investment=Decimal("0.8"),
+            image_progress=f"{month} 月：主体施工，塔吊 2 台", photos=photos,
         )  # fmt: skip
 
 

@@ -39,7 +39,6 @@ from tuijin.indicators.models import (
     Submission,
     SubmissionStatus,
     Target,
-    period_deadline,
 )
 from tuijin.indicators.services import bulk_sql
 from tuijin.indicators.services.catalogue import (
@@ -283,8 +282,7 @@ def reports_import(
 def _write_reports(actor, rows, reason, source, file_name, checksum, batch) -> ImportResult:
     unit_ids = {r.unit_id for r in rows}
     years, months = {r.year for r in rows}, {r.month for r in rows}
-    today, days = timezone.localdate(), {y: periods.deadline_day(y) for y in years}
-    locked = {(y, m) for y in years for m in months if today > period_deadline(y, m, days[y])}
+    locked = periods.locked_periods({(y, m) for y in years for m in months})
     # Plain tuples, not model instances: at 100,000 rows, building models costs seconds.
     submissions = {
         (unit_id, year, month): (pk, status)

@@ -173,7 +173,7 @@ def _write(actor: User, rows: list[_Row], reason: str) -> BulkResult:
         .order_by("pk")
     }
     new, changed, revised, opened = [], [], [], []
-    locked = {(r.year, r.month): periods.is_locked(r.year, r.month) for r in rows}
+    locked = periods.locked_periods({(r.year, r.month) for r in rows})
     for row in rows:
         stored = existing.get((row.project.pk, row.year, row.month))
         values = {"investment": row.investment} | {
@@ -187,7 +187,7 @@ def _write(actor: User, rows: list[_Row], reason: str) -> BulkResult:
             changed.append((stored, values))
         else:
             continue
-        if locked[(row.year, row.month)]:
+        if (row.year, row.month) in locked:
             revised.append((row, stored.investment if stored else None))
         if values["problems"] and (stored is None or stored.problems != values["problems"]):
             opened.append((row.project, values["problems"]))
