@@ -24,3 +24,13 @@ def options(choices: Iterable[tuple[object, object]], selected: object = None) -
         mark = " selected" if value == chosen else ""
         parts.append(f'<option value="{escape(value)}"{mark}>{escape(str(label))}</option>')
     return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
+
+
+# Query parameters that page, sort or export a list rather than narrow it.
+NOT_FILTERS = frozenset({"page", "sort", "export"})
+
+
+def filters_set(query) -> bool:
+    """Has the user narrowed the list (any non-empty parameter other than paging and sorting)?
+    An empty list then says "try other filters"; without filters it says why it is empty."""
+    return any(value.strip() for key, values in query.lists() if key not in NOT_FILTERS for value in values)

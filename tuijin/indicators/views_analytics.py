@@ -36,13 +36,23 @@ def _period(request) -> tuple[int, int]:
 
 
 def _group(request):
-    """The group asked for among those the user may rank (?group=CODE), else the first of them."""
+    """The group asked for among those the user may rank (?group=CODE), else the first of them;
+    None when the user's unit takes part in no ranking (the page then says so)."""
     groups = analytics.groups_for(request.user)
     code = request.GET.get("group")
     group = groups.filter(code=code).first() if code else groups.first()
-    if group is None:
+    if group is None and code:
         raise Http404(_("没有可查看的排名组。"))
     return group, groups
+
+
+def _nothing_to_rank(request, title: str, reason: str):
+    """An analytics page with nothing to show for the user's unit: say why, not 404."""
+    return render(request, "indicators/analytics_empty.html", {"title": title, "reason": reason})
+
+
+def _not_ranked(request, title: str):
+    return _nothing_to_rank(request, title, _("本单位不参加分类排名，暂无排名。"))
 
 
 def _filters(request, year, month, group, groups, **extra) -> dict:
@@ -59,6 +69,8 @@ def _export(request, table):
 def matrix(request):
     year, month = _period(request)
     group, groups = _group(request)
+    if group is None:
+        return _not_ranked(request, _("完成矩阵"))
     units = analytics.matrix_units(request.user, group)
     if request.GET.get("export") == "xlsx":
         return _export(request, tables.matrix_table(analytics.matrix(group, year, month, list(units))))
@@ -73,9 +85,15 @@ def matrix(request):
 def ranking(request):
     year, month = _period(request)
     group, groups = _group(request)
+    if group is None:
+        return _not_ranked(request, _("单项排名"))
     indicators = list(analytics.group_indicators(group))
     code = request.GET.get("indicator")
-    indicator = next((i for i in indicators if i.code == code), None) if code else (indicators or [None])[0]
+    if not code and not indicators:
+        return _nothing_to_rank(
+            request, _("单项排名"), _("%(group)s还没有排名指标，暂无排名。") % {"group": group.name}
+        )
+    indicator = next((i for i in indicators if i.code == code), None) if code else indicators[0]
     if indicator is None:
         raise Http404(_("该排名组没有此指标。"))
     result = analytics.indicator_ranking(indicator, year, month, group)

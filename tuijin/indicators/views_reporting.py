@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tuijin.core import policy
 from tuijin.core.forms import apply_validation_error
+from tuijin.core.html import filters_set
 from tuijin.indicators import periods, queries
 from tuijin.indicators.forms_reporting import CorrectionForm, RuleForm
 from tuijin.indicators.models import CorrectionRequest, Report, Submission, SubmissionStatus, ValidationRule
@@ -245,6 +246,7 @@ def submissions(request):
         "year": year or "", "month": month or "", "status": status, "unit_code": params.get("unit", ""),
         "statuses": SubmissionStatus.choices, "months": range(1, 13),
         "reviews": policy.allows(request.user, "report.approve") or policy.allows(request.user, "report.accept"),
+        "filtered": filters_set(params),
     }  # fmt: skip
     template = "indicators/submission_list.html#results" if request.htmx else "indicators/submission_list.html"
     return render(request, template, context)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from tuijin.core import policy
 from tuijin.core.excel import build_sheet, xlsx_response
+from tuijin.core.html import filters_set
 from tuijin.liaison import queries, stats
 from tuijin.liaison.forms import PeriodForm
 from tuijin.liaison.models import ContactSheet, SheetStatus
@@ -50,6 +51,7 @@ def _list(request, box: str, *, agenda: bool = False):
         "departments": queries.departments(), "counts": queries.counts(sheets, today),
         "department_counts": queries.department_counts(sheets, today),
         "can_write": policy.allows(request.user, "sheet.write") and request.user.unit_id is not None,
+        "filtered": filters_set(request.GET),
     }  # fmt: skip
     template = "liaison/sheet_list.html#results" if request.htmx else "liaison/sheet_list.html"
     return render(request, template, context)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from tuijin.core import policy
 from tuijin.core.excel import build_sheet, xlsx_response
 from tuijin.core.forms import apply_validation_error
+from tuijin.core.html import filters_set
 from tuijin.orgs import queries, services
 from tuijin.orgs.forms import GroupForm, NewUserForm, ResetPasswordForm, RolesForm, UnitForm, UserForm
 from tuijin.orgs.models import RankingGroup, Role, Unit, UnitType, User
@@ -29,7 +30,7 @@ def unit_list(request):
     context = {
         "page_obj": Paginator(units, PAGE_SIZE).get_page(request.GET.get("page")),
         "q": search, "type": type_, "types": UnitType.choices,
-        "can_manage": policy.allows(request.user, "unit.manage"),
+        "can_manage": policy.allows(request.user, "unit.manage"), "filtered": filters_set(request.GET),
     }  # fmt: skip
     template = "orgs/unit_list.html#results" if request.htmx else "orgs/unit_list.html"
     return render(request, template, context)

@@ -25,7 +25,7 @@ from tuijin.audit.services import record
 from tuijin.core import policy
 from tuijin.core.excel import build_sheet, xlsx_response
 from tuijin.core.forms import apply_validation_error
-from tuijin.core.html import options
+from tuijin.core.html import filters_set, options
 from tuijin.indicators.excel import MAX_UPLOAD_BYTES
 from tuijin.projects import queries
 from tuijin.projects.forms_library import (
@@ -79,7 +79,7 @@ def project_list(request):
         ),
         "designations": Designation.objects.all(), "batches": Batch.objects.all(), "leaders": queries.leaders(),
         "sorts": _sort_links(f), "can_manage": policy.allows(request.user, "project.manage"),
-        "can_import": policy.allows(request.user, "project.import"),
+        "can_import": policy.allows(request.user, "project.import"), "filtered": filters_set(request.GET),
     }  # fmt: skip
     template = "projects/project_list.html#results" if request.htmx else "projects/project_list.html"
     return render(request, template, context)
