@@ -1,6 +1,7 @@
 """The bulletin's selection of indicators and groups, its todo items, and the demo loader."""
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from tests.bulletins.support import YEAR, june, report, target
@@ -43,6 +44,9 @@ def test_todos_name_drafts_to_supervisors_and_unread_bulletins_to_readers(cast, 
     assert todos.for_user(cast.reporter_a) == []
 
 
+# The demo is laid out around the day it is loaded: on 20 November, October is the latest
+# locked month (tests/core/test_demo_dates.py covers the other days of the year).
+@time_machine.travel("2026-11-20 10:00 +0800", tick=False)
 def test_the_demo_has_september_published_and_october_drafted(db, settings, tmp_path):
     from tests.conftest import PASSWORD
     from tuijin.bulletins import demo

@@ -7,6 +7,7 @@ loads it again and checks that nothing changed.
 import io
 from decimal import Decimal
 
+import time_machine
 from django.core.management import call_command
 from django.db.models import Count
 
@@ -39,6 +40,9 @@ def counts():
     return tuple(m.objects.count() for m in (Unit, User, Report, Project, ProjectProgress, AuditEvent))
 
 
+# The demo is laid out around the day it is loaded: on 20 November, October is the latest
+# locked month (tests/core/test_demo_dates.py covers the other days of the year).
+@time_machine.travel("2026-11-20 10:00 +0800", tick=False)
 def test_the_demo_city_loads_completely_and_only_once(db, monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setenv("TUIJIN_DEMO_PASSWORD", "Demo-Password-2026")
