@@ -1,6 +1,9 @@
-"""Missing reports (未报) per period and the one-click reminder by email."""
+"""Missing reports (未报) per period, the one-click reminder and the automatic one before the deadline."""
+
+import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -9,6 +12,7 @@ from tuijin.audit.models import AuditEvent
 from tuijin.indicators import queries
 from tuijin.indicators.models import Submission
 from tuijin.indicators.services import reminders
+from tuijin.notifications.models import Delivery, Flavour, Notification, UnitChannel
 from tuijin.orgs import services as org_services
 
 
@@ -86,3 +90,58 @@ def test_a_county_supervisor_cannot_remind_another_county(cast, catalogue):
     with pytest.raises(PermissionDenied):
         reminders.submission_remind(actor=cast.county_supervisor, unit=cast.county_b, year=YEAR, month=MONTH)
     assert not Submission.objects.exists()
+
+
+# --- 催报 in the inbox and the unit's robot, and automatically before the deadline -------------
+# March 2026 is due on 5 April, a holiday (Qingming, 4–6 April): the deadline moves to the 7th.
+# Working days before it: the 2nd (two left: 3rd, 7th), the 3rd (one left), the 7th (the day).
+
+
+def remind_on(day: str) -> int:
+    with time_machine.travel(f"{day} 09:00 +0800", tick=False):
+        return reminders.remind_before_deadline(dt.date.fromisoformat(day))
+
+
+def test_a_reminder_reaches_the_inbox_and_the_units_robot(cast, catalogue):
+    UnitChannel.objects.create(unit=cast.county_a, webhook_url="https://oapi.dingtalk.com/robot/send?access_token=t",
+                               flavour=Flavour.DINGTALK)  # fmt: skip
+    reminders.submission_remind(actor=cast.supervisor, unit=cast.county_a, year=YEAR, month=MONTH)
+    items = Notification.objects.filter(kind=reminders.KIND)
+    assert sorted(items.values_list("recipient__username", flat=True)) == ["head_a", "reporter_a"]
+    assert "2026年3月" in items.first().title
+    assert Delivery.objects.filter(channel="webhook", unit_channel__unit=cast.county_a).count() == 1
+
+
+def test_the_timer_reminds_every_missing_unit_on_the_configured_working_days(cast, catalogue, settings):
+    settings.TUIJIN_REPORT_REMINDER_DAYS = (2, 0)
+    submit(cast, catalogue)  # 甲县 has handed in: it is not reminded
+    assert remind_on("2026-04-02") == 2  # two working days before the deadline
+    assert set(Submission.objects.filter(reminded_at__isnull=False).values_list("unit__code", flat=True)) == {
+        "C-B", "C-Z",
+    }  # fmt: skip
+    assert remind_on("2026-04-02") == 0  # never twice on one day
+    assert remind_on("2026-04-03") == 0  # one working day left: not a reminder day
+    assert remind_on("2026-04-07") == 2  # the deadline day itself
+    assert Notification.objects.filter(kind=reminders.KIND, recipient=cast.reporter_b).count() == 2
+    assert remind_on("2026-04-08") == 0  # locked: nothing to remind of
+    event = AuditEvent.objects.filter(note="自动催报").first()
+    assert event is not None
+    assert event.actor is None
+
+
+def test_no_reminder_days_means_no_automatic_reminders(cast, catalogue, settings):
+    settings.TUIJIN_REPORT_REMINDER_DAYS = ()
+    assert remind_on("2026-04-07") == 0
+    assert not Notification.objects.filter(kind=reminders.KIND).exists()
+
+
+def test_the_timer_runs_through_the_daily_timers_at_nine_on_working_days_only(cast, catalogue, settings):
+    settings.TUIJIN_REPORT_REMINDER_DAYS = (0,)
+    from tuijin.notifications import timers
+
+    with time_machine.travel("2026-04-05 09:30 +0800", tick=False):  # a holiday: nothing is sent
+        outcomes = {o.name: o.status for o in timers.run_timers(dt.date(2026, 4, 5))}
+    assert outcomes["indicators.remind_before_deadline"] == "skipped_rest_day"
+    with time_machine.travel("2026-04-07 09:30 +0800", tick=False):
+        outcomes = {o.name: (o.status, o.acted) for o in timers.run_timers(dt.date(2026, 4, 7))}
+    assert outcomes["indicators.remind_before_deadline"] == ("done", 3)

@@ -10,6 +10,12 @@ class IndicatorsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from tuijin.indicators.services import reminders
+        from tuijin.notifications import kinds, timers
+
+        timers.register("indicators.remind_before_deadline", reminders.remind_before_deadline)
+        kinds.register(reminders.KIND, _("催报"))
+
         from tuijin.core.models import CalendarDay, CalendarYear
         from tuijin.indicators.models import ReportingRule
         from tuijin.indicators.periods import forget_deadlines

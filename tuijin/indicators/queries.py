@@ -214,7 +214,11 @@ def reporting_units(month: int) -> QuerySet[Unit]:
 
 def missing_for(user: User, year: int, month: int) -> list[MissingUnit]:
     """Units in the user's scope that should report the period but have not handed it in."""
-    units = policy.scope(reporting_units(month), user, None)
+    return missing_units(policy.scope(reporting_units(month), user, None), year, month)
+
+
+def missing_units(units: QuerySet[Unit], year: int, month: int) -> list[MissingUnit]:
+    """Those of `units` that have not handed in the period (for the caller's own scope)."""
     handed_in = Submission.objects.filter(year=year, month=month).exclude(status__in=MISSING_STATUSES)
     units = units.exclude(pk__in=handed_in.values("unit_id"))
     pending = Submission.objects.filter(year=year, month=month, status__in=MISSING_STATUSES)

@@ -1,35 +1,47 @@
-"""Reminders (催报) to units that have not handed in a period, and their delivery by email.
+"""Reminders (催报) to units that have not handed in a period: by hand (one click) or by the
+daily timer on the configured working days before the deadline.
 
-The reminder is written in the request's transaction; the email goes out from a task after
-commit, and the delivery claims the reminder first, so a rerun or a second worker sends nothing.
+A reminder reaches the unit's reporters and head in the inbox and through the unit's DingTalk /
+WeCom robot (notifications.notify, deduplicated per period and day), and by email. It is
+written in the caller's transaction; the email goes out from a task after commit, and the
+delivery claims the reminder first, so a rerun or a second worker sends nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
+from tuijin.core import policy, workcalendar
 from tuijin.indicators import periods, queries
 from tuijin.indicators.models import Submission
 from tuijin.indicators.services import reporting
+from tuijin.notifications.services import email_enabled, notify
 from tuijin.orgs.models import Role, Unit, User
+
+KIND = "indicators.reminder"
 
 
 @transaction.atomic
-def submission_remind(*, actor: User, unit: Unit, year: int, month: int) -> Submission:
+def submission_remind(*, actor: User | None, unit: Unit, year: int, month: int) -> Submission:
     """Remind a unit that has not handed in the period; the email goes out after commit.
 
-    The reminder is kept on the period's submission (an empty draft is opened if the unit has
-    not started), so the list shows when the unit was last reminded.
+    `actor` None is the daily timer (the system), which needs no permission. The reminder is
+    kept on the period's submission (an empty draft is opened if the unit has not started), so
+    the list shows when the unit was last reminded.
     """
-    policy.require(actor, "report.accept", unit)
+    if actor is not None:
+        policy.require(actor, "report.accept", unit)
     periods.validate_period(year, month)
     if not queries.reporting_units(month).filter(pk=unit.pk).exists():
         raise ValidationError(_("%(unit)s本月没有需要填报的指标。") % {"unit": unit.name})
@@ -42,12 +54,46 @@ def submission_remind(*, actor: User, unit: Unit, year: int, month: int) -> Subm
     record(
         actor=actor, action=AuditAction.UPDATE, obj=submission,
         changes={"reminded_at": [previous and previous.isoformat(), submission.reminded_at.isoformat()]},
-        note=_("催报"),
+        note=_("催报") if actor is not None else _("自动催报"),
     )  # fmt: skip
+    _notify_unit(submission)
     from tuijin.indicators.tasks import send_submission_reminder
 
     transaction.on_commit(lambda: send_submission_reminder.enqueue(submission.pk))
     return submission
+
+
+def _recipients(unit: Unit):
+    return unit.users.filter(is_active=True, role_grants__role__in=[Role.REPORTER, Role.UNIT_HEAD]).distinct()
+
+
+def _notify_unit(submission: Submission) -> None:
+    day = timezone.localdate(submission.reminded_at).isoformat()
+    notify(
+        recipients=list(_recipients(submission.unit)), kind=KIND, title=_reminder_subject(submission),
+        body=_reminder_body(submission), url=reverse("indicators:fill"), obj=submission,
+        dedupe_key=f"remind:{submission.year}-{submission.month}:{day}",
+    )  # fmt: skip
+
+
+def remind_before_deadline(as_of: dt.date) -> int:
+    """The daily timer: on each configured working day before the open period's deadline
+    (`TUIJIN_REPORT_REMINDER_DAYS`, 0 = the deadline day), remind every unit that has not handed
+    it in. Idempotent: a unit already reminded that day is skipped. Returns how many were reminded."""
+    year, month = periods.current_period(as_of)
+    if not settings.TUIJIN_REPORT_REMINDER_DAYS or periods.is_locked(year, month, as_of):
+        return 0
+    deadline = periods.deadline(year, month)
+    if workcalendar.working_days_between(as_of, deadline) not in settings.TUIJIN_REPORT_REMINDER_DAYS:
+        return 0
+    acted = 0
+    for missing in queries.missing_units(queries.reporting_units(month), year, month):
+        reminded = missing.submission and missing.submission.reminded_at
+        if reminded and timezone.localdate(reminded) == as_of:
+            continue
+        submission_remind(actor=None, unit=missing.unit, year=year, month=month)
+        acted += 1
+    return acted
 
 
 def submission_remind_all(*, actor: User, year: int, month: int) -> list[Submission]:
@@ -75,7 +121,9 @@ def reminder_deliver(*, submission_id: int) -> int:
     submission = Submission.objects.select_related("unit").filter(pk=submission_id).first()
     if not claimed or submission is None or submission.status not in queries.MISSING_STATUSES:
         return 0
-    people = submission.unit.users.filter(is_active=True, role_grants__role__in=[Role.REPORTER, Role.UNIT_HEAD])
+    if email_enabled():
+        return 0  # the inbox item's own email delivery carries it (notifications.notify)
+    people = _recipients(submission.unit)
     recipients = sorted(set(people.exclude(email="").values_list("email", flat=True)))
     if recipients:
         send_mail(_reminder_subject(submission), _reminder_body(submission), None, recipients)
