@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
+from tuijin.orgs import ageing
 from tuijin.orgs.models import ADMIN_ROLES, Role, Unit
 
 if TYPE_CHECKING:
@@ -244,8 +245,8 @@ class PolicyPermission(BasePermission):
     message = _("您没有执行此操作的权限。")
 
     def has_permission(self, request, view) -> bool:
-        if getattr(request.user, "must_change_password", False):
-            self.message = _("首次登录须先修改密码。")
+        if is_active_user(request.user) and ageing.must_change_password(request.user):
+            self.message = _("须先修改密码才能继续使用。")
             return False
         action = _action_for(view, request)
         return action is not None and allows(request.user, action)
