@@ -6,10 +6,7 @@ client_ip: ContextVar[str | None] = ContextVar("tuijin_client_ip", default=None)
 
 
 def ip_from_request(request) -> str | None:
-    # Behind the reverse proxy the app trusts only the address the proxy appended last.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    from django.conf import settings
+    # The same address the login lockout keys on: only what the trusted proxies vouch for.
+    from tuijin.core.clientip import client_ip as trusted_client_ip
 
-    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    return trusted_client_ip(request)

@@ -4,6 +4,7 @@ from django.db import transaction
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from tuijin.audit.models import AuditAction
@@ -20,7 +21,12 @@ class TokenView(ObtainAuthToken):
 
     def post(self, request, *args, **kwargs):
         serializer = self.serializer_class(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):  # set by django-axes on this request
+                from tuijin.orgs.lockout import lockout_response
+
+                return lockout_response(request)
+            raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         with transaction.atomic():
             token, _created = Token.objects.get_or_create(user=user)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tuijin.audit.context import client_ip, ip_from_request
+from tuijin.orgs import ageing
 
 
 class ChineseFirstMiddleware:
@@ -63,7 +64,8 @@ class SessionLifetimeMiddleware:
 
 
 class PasswordChangeRequiredMiddleware:
-    """Accounts created by an administrator must set their own password before anything else."""
+    """Accounts created or reset by an administrator, and passwords past their age
+    (TUIJIN_PASSWORD_MAX_AGE_DAYS), must set a new password before anything else."""
 
     ALLOWED_NAMES = ("password_change", "password_change_done", "logout", "set_language")
 
@@ -72,11 +74,11 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.must_change_password:
+        if user is not None and user.is_authenticated and ageing.must_change_password(user):
             allowed = {reverse(name) for name in self.ALLOWED_NAMES}
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": _("首次登录须先修改密码。")}, status=403)
+                    return JsonResponse({"detail": _("须先修改密码才能继续使用。")}, status=403)
                 return redirect("password_change")
         return self.get_response(request)
 

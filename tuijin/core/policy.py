@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
+from tuijin.orgs import ageing
 from tuijin.orgs.models import ADMIN_ROLES, Role, Unit
 
 if TYPE_CHECKING:
@@ -43,7 +44,12 @@ RULES: dict[str, frozenset[str]] = {
     # Supervisors look people up (who reports for a unit, who heads it); read-only, in scope.
     "user.view": frozenset({Role.SYSADMIN, Role.SECADMIN, Role.SUPERVISOR}),
     "user.manage": frozenset({Role.SYSADMIN}),
+    # Roles and data scopes (a user's unit is a scope) are the security administrator's alone,
+    # and so is releasing a login lockout.
     "role.assign": frozenset({Role.SECADMIN}),
+    "lockout.release": frozenset({Role.SECADMIN}),
+    # An administrator's password is reset only by the other two: one asks, another approves.
+    "admin.reset": ADMIN_ROLES,
     "audit.read": frozenset({Role.AUDITOR}),
     # Indicators and monthly reporting. Catalogue changes also need a city-level supervisor
     # (policy.sees_all); target, acceptance and import rows are checked against the scope.
@@ -137,6 +143,26 @@ def require(user: User, action: str, unit: Unit | None = None) -> None:
         raise PermissionDenied(_("您没有执行此操作的权限。"))
 
 
+def is_administrator(user: User) -> bool:
+    return user.is_administrator
+
+
+def may_change_account(actor: User, target: User) -> bool:
+    """三员分立: an administrator's account is changed by no other administrator acting alone.
+
+    Its holder may edit their own profile; a password reset needs the two-person procedure
+    (tuijin.orgs.admin_resets) or the audited break-glass command on the server.
+    """
+    return actor.pk == target.pk or not is_administrator(target)
+
+
+def require_may_change_account(actor: User, target: User) -> None:
+    if not may_change_account(actor, target):
+        raise PermissionDenied(
+            _("三员分立：管理员账号不能由其他管理员单独修改、停用或重置密码；重置密码须由另两名管理员申请并批准。")
+        )
+
+
 def in_scope(user: User, unit: Unit) -> bool:
     if sees_all(user):
         return True
@@ -219,8 +245,8 @@ class PolicyPermission(BasePermission):
     message = _("您没有执行此操作的权限。")
 
     def has_permission(self, request, view) -> bool:
-        if getattr(request.user, "must_change_password", False):
-            self.message = _("首次登录须先修改密码。")
+        if is_active_user(request.user) and ageing.must_change_password(request.user):
+            self.message = _("须先修改密码才能继续使用。")
             return False
         action = _action_for(view, request)
         return action is not None and allows(request.user, action)

@@ -10,6 +10,7 @@ from django.views.i18n import set_language as django_set_language
 
 from tuijin.core import policy, todos
 from tuijin.orgs import services as org_services
+from tuijin.orgs.ageing import password_expired
 from tuijin.orgs.queries import units_for
 
 
@@ -43,6 +44,9 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "password_expired": password_expired(self.request.user)}
+
     def form_valid(self, form):
         new_password = form.cleaned_data["new_password1"]
         user = org_services.user_change_own_password(user=self.request.user, new_password=new_password)

@@ -162,10 +162,12 @@ class UserInputSerializer(serializers.Serializer):
 
 class RolesInputSerializer(serializers.Serializer):
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=True)
+    # The account's unit is its data scope; omitted: unchanged.
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), allow_null=True, required=False)
 
 
 class UserViewSet(viewsets.ReadOnlyModelViewSet):
-    """Accounts (sysadmin creates, secadmin sets roles). Business users have no access."""
+    """Accounts (sysadmin creates, secadmin sets roles and units). Business users have no access."""
 
     permission_classes = [policy.PolicyPermission]
     policy = {"list": "user.view", "retrieve": "user.view", "create": "user.manage", "roles": "role.assign"}
@@ -188,10 +190,12 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
     def roles(self, request, username=None):
         serializer = RolesInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         try:
             user = services.roles_set(
-                actor=request.user, user=self.get_object(), roles=serializer.validated_data["roles"]
-            )
+                actor=request.user, user=self.get_object(), roles=data["roles"],
+                unit=data.get("unit", services.UNCHANGED),
+            )  # fmt: skip
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         return Response(UserSerializer(user).data)

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.orgs.models import RankingGroup, Role, Unit, UnitType, User
+from tuijin.orgs.models import ADMIN_ROLES, RankingGroup, Role, Unit, UnitType, User
 
 
 class TablerMixin:
@@ -86,9 +86,13 @@ class UserForm(VersionedForm):
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].label_from_instance = lambda u: f"{'　' * (u.depth - 1)}{u.name}"
+        self.fields["unit"].label_from_instance = _indented
+        if editing:
+            # The unit is the account's data scope: the security administrator changes it.
+            self.fields["unit"].disabled = True
+            self.fields["unit"].help_text = _("所属单位决定数据范围，由安全管理员在“角色与范围”中调整。")
 
     @classmethod
     def initial_for(cls, user: User) -> dict:
@@ -120,6 +124,29 @@ class ResetPasswordForm(TablerMixin, forms.Form):
 
 
 class RolesForm(TablerMixin, forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("所属单位（数据范围）"), queryset=Unit.objects.active(), required=False,
+        help_text=_("账号能看到本单位及下级单位的数据。"),
+    )  # fmt: skip
     roles = forms.MultipleChoiceField(
         label=_("角色"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].label_from_instance = _indented
+
+
+class AdminResetRequestForm(TablerMixin, forms.Form):
+    target = forms.ModelChoiceField(label=_("需重置密码的管理员"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("事由"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        admins = User.objects.filter(role_grants__role__in=ADMIN_ROLES).exclude(pk=actor.pk).distinct()
+        self.fields["target"].queryset = admins.order_by("username")
+        self.fields["target"].label_from_instance = lambda u: f"{u.username}（{'、'.join(u.role_labels())}）"
+
+
+def _indented(unit: Unit) -> str:
+    return f"{'　' * (unit.depth - 1)}{unit.name}"

@@ -146,6 +146,11 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    @property
+    def is_administrator(self) -> bool:
+        """Holds one of the 三员 roles (whose account no other administrator changes alone)."""
+        return self.has_role(*ADMIN_ROLES)
+
     def role_labels(self) -> list[str]:
         return [str(Role(r).label) for r in Role.values if r in self.roles]
 
@@ -163,3 +168,40 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class AdminResetRequest(models.Model):
+    """A request by one administrator to reset another administrator's password (三员分立).
+
+    The third administrator approves it; only then is a temporary password generated and shown,
+    once, to the approver. Only tuijin.orgs.admin_resets writes these rows.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待批准")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+        EXPIRED = "expired", _("已过期")
+
+    target = models.ForeignKey(User, verbose_name=_("被重置账号"), on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("事由"), max_length=200)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("管理员密码重置申请")
+        verbose_name_plural = _("管理员密码重置申请")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target"], condition=Q(status="pending"), name="admin_reset_one_pending_per_target"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.username} · {self.get_status_display()}"

@@ -1,5 +1,6 @@
 """Password rule of 等保 2.0 level 3: characters from at least three of four classes."""
 
+import secrets
 import string
 
 from django.core.exceptions import ValidationError
@@ -24,3 +25,8 @@ class CharacterClassesValidator:
 
     def get_help_text(self) -> str:
         return _("密码须包含大写字母、小写字母、数字、特殊符号中的至少 %(n)d 类。") % {"n": self.min_classes}
+
+
+def temporary_password() -> str:
+    """A random one-time password that meets the rules above (about 96 bits of randomness)."""
+    return f"{secrets.token_urlsafe(12)}-Tj{secrets.randbelow(10)}"

@@ -220,13 +220,21 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, actor: User, user: User, expected_version: int | None, **fields) -> User:
+    """The system administrator edits an account's profile and status (启用/停用).
+
+    Never the unit: a user's unit is their data scope, which only the security administrator
+    changes (`roles_set`). Never another administrator's account (三员分立).
+    """
     policy.require(actor, "user.manage")
+    policy.require_may_change_account(actor, user)
     user = lock_current(user, expected_version)
     before = _user_snapshot(user)
     for name, value in fields.items():
         if name not in USER_FIELDS:
             raise TypeError(f"user_update() does not set {name!r}")
         setattr(user, name, value)
+    if user.unit_id != before["unit"]:
+        raise ValidationError({"unit": _("所属单位决定账号的数据范围，只能由安全管理员在“角色与范围”中调整。")})
     if user.pk == actor.pk and not user.is_active:
         raise ValidationError(_("不能停用自己的账号。"))
     user.full_clean()
@@ -238,16 +246,28 @@ def user_update(*, actor: User, user: User, expected_version: int | None, **fiel
 
 @transaction.atomic
 def user_reset_password(*, actor: User, user: User, password: str) -> User:
-    """An administrator sets a temporary password; the holder must change it at next login."""
+    """An administrator sets a temporary password; the holder must change it at next login.
+
+    Not for administrator accounts (their reset needs two other administrators, see
+    tuijin.orgs.admin_resets) and not for one's own account (the holder changes it themselves).
+    """
     policy.require(actor, "user.manage")
+    if user.pk == actor.pk:
+        raise ValidationError(_("请在“修改密码”中修改自己的密码。"))
+    policy.require_may_change_account(actor, user)
     user = lock_current(user, None)
     password_validation.validate_password(password, user)
+    set_temporary_password(user, password)
+    record(actor=actor, action=AuditAction.PASSWORD, obj=user, note=_("管理员重置密码"))
+    return user
+
+
+def set_temporary_password(user: User, password: str) -> None:
+    """Set `password` on a locked row; its holder must change it at next login (caller audits)."""
     user.set_password(password)
     user.must_change_password = True
     user.version += 1
     user.save()
-    record(actor=actor, action=AuditAction.PASSWORD, obj=user, note=_("管理员重置密码"))
-    return user
 
 
 @transaction.atomic
@@ -279,25 +299,41 @@ def validate_roles(user: User, roles: set[str]) -> None:
         raise ValidationError(_("业务角色需要账号先归属一个单位。"))
 
 
+class _Unchanged:
+    pass
+
+
+UNCHANGED = _Unchanged()
+
+
 @transaction.atomic
-def roles_set(*, actor: User, user: User, roles: Iterable[str]) -> User:
-    """Replace the user's roles (security administrator only, never on their own account)."""
+def roles_set(*, actor: User, user: User, roles: Iterable[str], unit: Unit | _Unchanged | None = UNCHANGED) -> User:
+    """Replace the user's roles, and their unit (data scope) when `unit` is given.
+
+    Security administrator only; never on their own account nor on another administrator's.
+    """
     policy.require(actor, "role.assign")
     if user.pk == actor.pk:
         raise ValidationError(_("不能修改自己的角色。"))
     user = lock_current(user, None)
     wanted = set(roles)
+    old_unit = user.unit
+    if not isinstance(unit, _Unchanged):
+        user.unit = unit
     validate_roles(user, wanted)
+    policy.require_may_change_account(actor, user)
     current = set(user.role_grants.values_list("role", flat=True))
     user.role_grants.filter(role__in=current - wanted).delete()
     RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r, granted_by=actor) for r in sorted(wanted - current)])
     user.version += 1
-    user.save(update_fields=["version"])
+    user.save(update_fields=["version", "unit"])
+    changes = {}
     if current != wanted:
-        record(
-            actor=actor, action=AuditAction.UPDATE, obj=user,
-            changes={"roles": [sorted(current), sorted(wanted)]},
-        )  # fmt: skip
+        changes["roles"] = [sorted(current), sorted(wanted)]
+    if user.unit != old_unit:
+        changes["unit"] = [old_unit.pk if old_unit else None, user.unit_id]
+    if changes:
+        record(actor=actor, action=AuditAction.UPDATE, obj=user, changes=changes)
     user.__dict__.pop("_roles_cache", None)
     return user
 

@@ -16,4 +16,9 @@ urlpatterns = [
     path("users/<str:username>/", views.user_edit, name="user_edit"),
     path("users/<str:username>/password/", views.user_reset_password, name="user_reset_password"),
     path("users/<str:username>/roles/", views.user_roles, name="user_roles"),
+    path("lockouts/", views.lockouts, name="lockouts"),
+    path("lockouts/release/", views.lockout_release, name="lockout_release"),
+    path("admin-resets/", views.admin_resets, name="admin_resets"),
+    path("admin-resets/<int:pk>/approve/", views.admin_reset_approve, name="admin_reset_approve"),
+    path("admin-resets/<int:pk>/reject/", views.admin_reset_reject, name="admin_reset_reject"),
 ]

@@ -4,15 +4,26 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tuijin.core import policy
 from tuijin.core.excel import build_sheet, xlsx_response
 from tuijin.core.forms import apply_validation_error
 from tuijin.core.html import filters_set
-from tuijin.orgs import queries, services
-from tuijin.orgs.forms import GroupForm, NewUserForm, ResetPasswordForm, RolesForm, UnitForm, UserForm
+from tuijin.orgs import admin_resets as admin_resets_service
+from tuijin.orgs import lockout, queries, services
+from tuijin.orgs.forms import (
+    AdminResetRequestForm,
+    GroupForm,
+    NewUserForm,
+    ResetPasswordForm,
+    RolesForm,
+    UnitForm,
+    UserForm,
+)
 from tuijin.orgs.models import RankingGroup, Role, Unit, UnitType, User
 
 PAGE_SIZE = 25
@@ -170,7 +181,8 @@ def _user_or_404(request, username) -> User:
 @policy.permission("user.manage")
 def user_edit(request, username):
     target = _user_or_404(request, username)
-    form = UserForm(request.POST or None, initial=UserForm.initial_for(target))
+    policy.require_may_change_account(request.user, target)
+    form = UserForm(request.POST or None, initial=UserForm.initial_for(target), editing=True)
     reset_form = ResetPasswordForm()
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -181,6 +193,8 @@ def user_edit(request, username):
         else:
             messages.success(request, _("已保存账号 %(u)s。") % {"u": data["username"]})
             return redirect("orgs:user_list")
+    if target == request.user:
+        reset_form = None  # one's own password is changed on the password page
     return render(request, "orgs/user_form.html", {"form": form, "target": target, "reset_form": reset_form})
 
 
@@ -188,6 +202,7 @@ def user_edit(request, username):
 @policy.permission("user.manage")
 def user_reset_password(request, username):
     target = _user_or_404(request, username)
+    policy.require_may_change_account(request.user, target)
     form = ResetPasswordForm(request.POST)
     if form.is_valid():
         try:
@@ -202,13 +217,89 @@ def user_reset_password(request, username):
 @policy.permission("role.assign")
 def user_roles(request, username):
     target = _user_or_404(request, username)
-    form = RolesForm(request.POST or None, initial={"roles": sorted(target.roles)})
+    policy.require_may_change_account(request.user, target)
+    form = RolesForm(request.POST or None, initial={"roles": sorted(target.roles), "unit": target.unit_id})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # A post without the unit field (older clients, scripts) leaves the unit as it was.
+        unit = data["unit"] if "unit" in request.POST else services.UNCHANGED
         try:
-            services.roles_set(actor=request.user, user=target, roles=form.cleaned_data["roles"])
+            services.roles_set(actor=request.user, user=target, roles=data["roles"], unit=unit)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("已更新 %(u)s 的角色。") % {"u": target.username})
+            messages.success(request, _("已更新 %(u)s 的角色与数据范围。") % {"u": target.username})
             return redirect("orgs:user_list")
     return render(request, "orgs/user_roles.html", {"form": form, "target": target})
+
+
+# --- administrator password resets (two administrators) ---------------------------------
+
+
+@policy.permission("admin.reset")
+def admin_resets(request):
+    form = AdminResetRequestForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            admin_resets_service.reset_request(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已提交重置申请，须由另一名管理员批准。"))
+            return redirect("orgs:admin_resets")
+    context = {
+        "form": form,
+        "requests": admin_resets_service.pending_for(request.user)[:50],
+        "now": timezone.now(),
+        "ttl": admin_resets_service.REQUEST_TTL,
+    }
+    return render(request, "orgs/admin_resets.html", context)
+
+
+@require_POST
+@never_cache
+@policy.permission("admin.reset")
+def admin_reset_approve(request, pk):
+    req = get_object_or_404(admin_resets_service.pending_for(request.user), pk=pk)
+    try:
+        password = admin_resets_service.reset_approve(actor=request.user, req=req)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("orgs:admin_resets")
+    # Rendered, not redirected: the temporary password exists only in this response.
+    return render(request, "orgs/admin_reset_done.html", {"req": req, "password": password})
+
+
+@require_POST
+@policy.permission("admin.reset")
+def admin_reset_reject(request, pk):
+    req = get_object_or_404(admin_resets_service.pending_for(request.user), pk=pk)
+    try:
+        admin_resets_service.reset_reject(actor=request.user, req=req)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已驳回（撤回）该申请。"))
+    return redirect("orgs:admin_resets")
+
+
+# --- login lockouts (security administrator) --------------------------------------------
+
+
+@policy.permission("lockout.release")
+def lockouts(request):
+    context = {"lockouts": lockout.current_lockouts(), "ip_limit": lockout.ip_limit()}
+    return render(request, "orgs/lockouts.html", context)
+
+
+@require_POST
+@policy.permission("lockout.release")
+def lockout_release(request):
+    username, ip_address = request.POST.get("username", "").strip(), request.POST.get("ip_address", "").strip()
+    try:
+        lockout.lockout_release(actor=request.user, username=username, ip_address=ip_address)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已解除 %(who)s 的登录锁定。") % {"who": username or ip_address})
+    return redirect("orgs:lockouts")
