@@ -1,22 +1,48 @@
 #!/usr/bin/env bash
-# Set up everything and start Tuijin with the demo city on http://127.0.0.1:8000
-# (the web app and the background task worker), on the embedded SQLite database.
+# Set up everything and start Tuijin with the demo city on http://127.0.0.1:${PORT:-8000}
+# (the web app under gunicorn and the background task worker), on the embedded SQLite database.
+# It runs as production does (DEBUG off, static files collected and served by WhiteNoise, Chinese
+# error pages); only TLS is left out, since it listens on this machine's loopback address.
 source "$(dirname "$0")/lib.sh"
 
+PORT="${PORT:-8000}"
+case "$PORT" in ''|*[!0-9]*) die "PORT must be a number, e.g. PORT=8001 make run" ;; esac
+port_busy() { "$PY" -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try: s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError: sys.exit(0)
+sys.exit(1)' "$1"; }
+
 ensure_venv requirements.txt
+if port_busy "$PORT"; then
+  die "Port $PORT is already in use (another Tuijin still running?). Stop it, or choose another port: PORT=$((PORT + 1)) make run"
+fi
 ensure_assets
 ensure_system_packages
-export DEBUG="${DEBUG:-1}"
+
+# A local secret key, made once and kept outside git.
+if [ -z "${SECRET_KEY:-}" ]; then
+  [ -s var/secret-key.txt ] || { "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret-key.txt; chmod 600 var/secret-key.txt; }
+  export SECRET_KEY="$(cat var/secret-key.txt)"
+fi
+export DEBUG="${DEBUG:-0}"
+# Plain HTTP on the loopback address: no HTTPS redirect, no secure-only cookies, no HSTS.
+export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
+export EMAIL_BACKEND="${EMAIL_BACKEND:-console}"
+export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+
 ensure_messages
 say "Migrating the database (${DATABASE_URL:-embedded SQLite: var/tuijin.sqlite3})"
 "$PY" manage.py migrate -v0
+say "Collecting the static files"
+"$PY" manage.py collectstatic --noinput -v0
 ensure_pdf_fonts
 "$PY" manage.py load_demo --only-if-empty
 # The daily timers (reminders at 09:00 on working days, escalations) keep one task queued.
 "$PY" manage.py schedule_timers
 
-say "Starting the task worker and the web app on http://127.0.0.1:8000 (Ctrl-C stops both)"
+say "Starting the task worker and the web app on http://127.0.0.1:$PORT (Ctrl-C stops both)"
 "$PY" manage.py db_worker --queue-name default &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
-"$PY" manage.py runserver 127.0.0.1:8000
+"$VENV/bin/gunicorn" tuijin.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --timeout 120 \
+  --access-logfile - --error-logfile -

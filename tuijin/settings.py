@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "tuijin.core.apps.StaticFilesConfig",  # django.contrib.staticfiles, without the vendors' extras
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
@@ -357,7 +357,10 @@ TUIJIN_PDF_FONT_DIR = env.path("PDF_FONT_DIR", default=BASE_DIR / "var" / "fonts
 
 # Email is optional (notifications may go by webhook only). Production sends through SMTP;
 # locally and in tests mail is printed to the console.
-if PRODUCTION:
+_MAIL = env.str("EMAIL_BACKEND", default="smtp" if PRODUCTION else "console")
+if _MAIL not in ("smtp", "console"):
+    raise ImproperlyConfigured("EMAIL_BACKEND must be smtp or console")
+if _MAIL == "smtp":
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
