@@ -15,7 +15,7 @@ from docx.shared import Pt
 from tuijin.assessment import services
 from tuijin.assessment.models import Result, RuleKind, SchemeStatus
 
-EVIDENCE = b"%PDF-1.4 approval"
+EVIDENCE = b"%PDF-1.4 approval\n%%EOF\n"
 
 
 @pytest.fixture
