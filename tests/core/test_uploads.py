@@ -52,7 +52,8 @@ def test_the_caps_are_settings_and_a_sheet_inside_them_passes(settings):
 
 
 def test_a_sheet_with_a_dtd_or_broken_xml_is_refused():
-    for xml in ('<!DOCTYPE x [<!ENTITY a "b">]><sheetData/>', "<sheetData><row></c></sheetData>"):
+    # (broken XML that the fast path passes is harmless: calamine refuses it without allocating)
+    for xml in ('<!DOCTYPE x [<!ENTITY a "b">]><sheetData/>', "<sheetData><row><c r='A1'></row></sheetData>"):
         with pytest.raises(ValidationError, match="无法读取"):
             uploads.check_workbook(sheet(xml))
 
@@ -90,6 +91,11 @@ def test_an_image_is_refused_from_its_header_and_a_phone_photo_passes(settings):
     settings.TUIJIN_IMAGE_MAX_PIXELS = 100
     with pytest.raises(ValidationError, match=r"最多 0\.01 万像素"):
         uploads.open_image(hostile.huge_png(11, 10), uploads.PNG, uploads.unreadable)
+
+
+def test_a_cell_hidden_behind_a_single_quoted_value_is_found():
+    with pytest.raises(ValidationError, match="工作表的范围过大"):
+        uploads.check_workbook(sheet("""<sheetData><row><c t='x r="A1"' r="XFD1048576"/></row></sheetData>"""))
 
 
 def test_a_normal_template_is_checked_fast():

@@ -194,6 +194,9 @@ def check_zip(data: bytes, *, refuse: Callable[[], ValidationError], sheets: boo
         raise bomb()
     view = memoryview(data)
     for member in members:
+        if sheets and member.file_size <= FAST_SCAN_BYTES:
+            check_sheet(b"".join(_inflate(view, member, refuse)))
+            continue
         scanner = SheetExtent() if sheets else None
         for chunk in _inflate(view, member, refuse):
             if scanner is not None:
@@ -272,6 +275,43 @@ def _deflated(raw: memoryview, refuse) -> Iterator[bytes]:
 
 CELL_REF = re.compile(r"\$?([A-Za-z]*)\$?([0-9]*)")
 MARKER = b"sheetData"
+FAST_SCAN_BYTES = 16 * 1024 * 1024  # a member up to this size is scanned whole, larger ones as they inflate
+C_OPENINGS = tuple(b"<c" + bytes([end]) for end in b" \t\r\n>/")  # every way a <c> tag can open
+C_REF = re.compile(rb'<c\s(?:[^>]*?\s)?r="\$?([A-Za-z]{1,8})\$?([0-9]{1,12})"')
+QUOTE_IN_TAG = re.compile(rb"<[^?!>][^>]*'")  # not in the declaration <?xml version='1.0'?>
+DIMENSION_REF = re.compile(rb'<dimension\s(?:[^>]*?\s)?ref="([A-Za-z0-9$:]{1,40})"')
+
+
+def check_sheet(data: bytes) -> None:
+    """A whole member: by regular expressions where every cell states its reference (what Excel
+    and openpyxl write: fast), else by `SheetExtent`'s emulation of calamine's reading.
+
+    Every match of C_REF starts with one of C_OPENINGS, so equal counts mean every `<c` tag (even
+    one in a comment) has a plain double-quoted `r`; a single quote in a tag sends it to the slow path
+    (a `'…r="A1"…'` value could hide the real reference), and so do a DTD and NUL bytes (UTF-16)."""
+    cells = C_REF.findall(data)
+    dimensions = DIMENSION_REF.findall(data)
+    if (
+        b":c" in data  # a prefixed <x:c>: calamine reads it, the fast path does not
+        or (b"dimension" in data and data.count(b"dimension") != len(dimensions))
+        or QUOTE_IN_TAG.search(data)
+        or b"<!DOCTYPE" in data
+        or b"\x00" in data  # UTF-16 (or binary): only expat reads it as calamine might
+        or len(cells) != sum(data.count(opening) for opening in C_OPENINGS)
+    ):
+        scanner = SheetExtent()
+        scanner.feed(data)
+        scanner.close()
+        return
+    extent = SheetExtent()
+    for ref in dimensions:
+        for corner in ref.decode().split(":"):
+            extent._within(*_position(corner))
+    if cells:
+        letters, digits = zip(*cells, strict=True)
+        rows = max(map(int, digits))
+        for column in set(letters):
+            extent._within(rows - 1, _position(column.decode())[1])
 
 
 class SheetExtent:
