@@ -342,6 +342,16 @@ TUIJIN_ASSIGNMENT_NOTICE_REPLY_DAYS = env.int("ASSIGNMENT_NOTICE_REPLY_DAYS", de
 TUIJIN_ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 TUIJIN_ATTACHMENTS_PER_UPLOAD = env.int("ATTACHMENTS_PER_UPLOAD", default=10)
 
+# Every upload (tuijin.core.uploads): a zip (.docx, .xlsx) may inflate to at most these sizes and
+# this ratio to the file; a worksheet read by an import may span at most these rows and columns
+# (calamine allocates the whole rectangle); an image may have at most this many pixels.
+TUIJIN_UPLOAD_MAX_INFLATED_BYTES = env.int("UPLOAD_MAX_INFLATED_BYTES", default=200 * 1024 * 1024)
+TUIJIN_UPLOAD_MAX_MEMBER_BYTES = env.int("UPLOAD_MAX_MEMBER_BYTES", default=100 * 1024 * 1024)
+TUIJIN_UPLOAD_MAX_RATIO = env.int("UPLOAD_MAX_RATIO", default=100)
+TUIJIN_EXCEL_MAX_ROWS = env.int("EXCEL_MAX_ROWS", default=20_000)
+TUIJIN_EXCEL_MAX_COLUMNS = env.int("EXCEL_MAX_COLUMNS", default=200)
+TUIJIN_IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+
 # Notifications: email copies of inbox items (off by default; robots per unit are set in the
 # app), and the site's address for the links in emails and robot messages.
 TUIJIN_EMAIL_NOTIFICATIONS = _strict_bool("EMAIL_NOTIFICATIONS", False)

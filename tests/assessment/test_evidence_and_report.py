@@ -15,7 +15,7 @@ from docx.shared import Pt
 from tuijin.assessment import services
 from tuijin.assessment.models import Result, RuleKind, SchemeStatus
 
-EVIDENCE = b"%PDF-1.4 approval"
+EVIDENCE = b"%PDF-1.4 approval\n%%EOF\n"
 
 
 @pytest.fixture
@@ -102,3 +102,54 @@ def test_a_locked_scheme_takes_no_edits(cast, with_evidence):
     scheme.refresh_from_db()
     assert scheme.name == "2026年度目标责任制考核"
     assert with_evidence.item.bonuses.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "message"),
+    [
+        ("报告.html", lambda h: b"<html><script>alert(1)</script></html>", "附件须为"),
+        ("说明.docx", lambda h: h.inflating_content_types_docx(64 * h.MiB), "疑似压缩炸弹"),
+        ("表.xlsx", lambda h: h.inflating_sheet(64 * h.MiB, lie=True), "疑似压缩炸弹"),
+        ("图.png", lambda h: h.huge_png(), "像素过多"),
+    ],
+    ids=["html", "content-types", "sheet-lying", "pixels"],
+)
+def test_a_bonus_with_a_hostile_attachment_is_refused(
+    cast, scheme, client_for, settings, tmp_path, name, build, message
+):
+    from tests import hostile_files as hostile
+    from tuijin.assessment.models import Bonus
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile(name, build(hostile), content_type="text/html")
+    data = {"item": scheme.items.get(kind=RuleKind.BONUS).pk, "unit": "C-A", "points": "3", "reason": "试点",
+            "evidence": "文件", "attachment": upload}  # fmt: skip
+    with hostile.memory_cap():
+        response = client_for(cast.supervisor).post(f"/assessment/schemes/{scheme.pk}/bonuses/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Bonus.objects.exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_a_bonus_attachment_is_stored_under_a_generated_name_and_served_safely(
+    cast, scheme, client_for, settings, tmp_path
+):
+    from tuijin.assessment.models import Bonus
+
+    settings.MEDIA_ROOT = tmp_path
+    bonus = services.bonus_add(
+        actor=cast.supervisor, item=scheme.items.get(kind=RuleKind.BONUS), unit=cast.county_a, points=D(1),
+        reason="试点", evidence="文件", attachment=SimpleUploadedFile("<script>.txt", EVIDENCE),
+    )  # fmt: skip
+    assert bonus.attachment.name.endswith(".pdf")
+    assert "script" not in bonus.attachment.name
+    response = client_for(cast.supervisor).get(f"/assessment/bonuses/{bonus.pk}/attachment/")
+    assert (response["Content-Type"], response["X-Content-Type-Options"]) == ("application/pdf", "nosniff")
+    # a file stored before the check, under the uploader's name, is an opaque download
+    Bonus.objects.filter(pk=bonus.pk).update(attachment=bonus.attachment.name.replace(".pdf", ".html"))
+    (tmp_path / bonus.attachment.name).rename(tmp_path / bonus.attachment.name.replace(".pdf", ".html"))
+    response = client_for(cast.supervisor).get(f"/assessment/bonuses/{bonus.pk}/attachment/")
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -175,7 +175,7 @@ def test_a_bonus_is_entered_with_its_evidence(cast, scheme, client_for, settings
         "points": "3",
         "reason": "获评省级试点",
         "evidence": "省发改委文件",
-        "attachment": SimpleUploadedFile("批复.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+        "attachment": SimpleUploadedFile("批复.pdf", b"%PDF-1.4 test\n%%EOF\n", content_type="application/pdf"),
     }
     assert client.post(f"/assessment/schemes/{scheme.pk}/bonuses/", data).status_code == 302
     bonus = item.bonuses.get()

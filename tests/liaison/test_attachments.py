@@ -116,3 +116,22 @@ def test_no_attachment_once_the_sheet_is_sent(world, draft):
     draft.refresh_from_db()
     with pytest.raises(ValidationError):
         services.attachments_add(actor=world.cast.reporter_a, sheet=draft, uploads=[SimpleUploadedFile("a.pdf", PDF)])
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "message"),
+    [
+        ("说明.docx", lambda h: h.inflating_content_types_docx(64 * h.MiB, lie=True), "压缩炸弹"),
+        ("表.xlsx", lambda h: h.inflating_sheet(64 * h.MiB), "压缩炸弹"),
+        ("图.png", lambda h: h.huge_png(), "像素过多"),
+    ],
+    ids=["content-types-lying", "sheet", "pixels"],
+)
+def test_hostile_attachments_are_refused(world, draft, media, name, build, message):
+    from tests import hostile_files as hostile
+
+    data = build(hostile)
+    with hostile.memory_cap(), pytest.raises(ValidationError, match=message):
+        services.attachments_add(actor=world.cast.reporter_a, sheet=draft, uploads=[SimpleUploadedFile(name, data)])
+    assert not SheetAttachment.objects.exists()
+    assert not any(media.rglob("*.*"))

@@ -217,3 +217,18 @@ def test_a_truncated_png_is_refused_even_when_a_library_made_pillow_lenient():
             photos.inspect(data[: len(data) // 2])
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+def test_a_photo_whose_header_announces_too_many_pixels_is_refused_before_decoding(cast, project, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests import hostile_files as hostile
+    from tuijin.projects.models import ProjectProgress
+
+    data = hostile.huge_png(40_000, 30_000)  # 1.2 gigapixels announced in 69 bytes
+    with hostile.memory_cap(), pytest.raises(ValidationError, match="最多 4000 万像素"):
+        save(cast, project, [SimpleUploadedFile("现场.png", data)])
+    with pytest.raises(ValidationError, match="像素过多"):
+        photos.inspect(hostile.huge_png(8_000, 6_000))  # 48 MP: under Pillow's limit, over ours
+    assert not ProjectProgress.objects.exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))

@@ -191,3 +191,27 @@ def test_export_neutralises_formulas_typed_by_users(cast, client_for, make_proje
     exported = client_for(cast.supervisor).get(reverse("projects:project_list"), {"export": "xlsx"}).content
     ws = load_workbook(io.BytesIO(exported)).active
     assert ws["F2"].value == "'=cmd"  # formula-safe export
+
+
+@pytest.mark.parametrize("kind", [LIBRARY, PLANS])
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda h: h.workbook(LIB_HEADERS[:4], ["X-1", "项目", "C-A", 1], far="XFD1048576"), "工作表的范围过大"),
+        (lambda h: h.inflating_sheet(64 * h.MiB), "疑似压缩炸弹"),
+    ],
+    ids=["far-cell", "bomb"],
+)
+def test_a_hostile_workbook_is_refused_before_it_is_read(cast, client_for, kind, build, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests import hostile_files as hostile
+
+    projects_before = Project.objects.count()
+    with hostile.memory_cap():
+        response = client_for(cast.supervisor).post(
+            reverse("projects:import_upload"), {"kind": kind, "file": SimpleUploadedFile("p.xlsx", build(hostile))}
+        )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Project.objects.count() == projects_before

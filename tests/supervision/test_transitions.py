@@ -306,3 +306,31 @@ def test_every_step_leaves_an_audit_event_and_a_timeline_entry(cast, make_assign
     assert transitions.count() == 4
     assert inbox(cast.reporter_a, "assignment.extension_decided").count() == 1
     assert inbox(cast.leader, "assignment.closed").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "message"),
+    [
+        ("说明.docx", lambda h: h.inflating_content_types_docx(64 * h.MiB), "疑似压缩炸弹"),
+        ("说明.docx", lambda h: h.inflating_content_types_docx(64 * h.MiB, lie=True), "疑似压缩炸弹"),
+        ("表.xlsx", lambda h: h.inflating_sheet(150 * h.MiB), "疑似压缩炸弹"),
+        ("图.png", lambda h: h.huge_png(), "像素过多"),
+    ],
+    ids=["content-types", "content-types-lying", "sheet", "pixels"],
+)
+def test_hostile_evidence_is_refused_and_nothing_is_stored(
+    cast, make_assignment, settings, tmp_path, name, build, message
+):
+    from tests import hostile_files as hostile
+
+    settings.MEDIA_ROOT = tmp_path
+    a = make_assignment()
+    data = build(hostile)
+    with hostile.memory_cap(), pytest.raises(ValidationError, match=message) as exc:
+        services.closeout_request(actor=cast.reporter_a, assignment=a, evidence="已完成。",
+                                  attachments=[SimpleUploadedFile(name, data)], expected_version=a.version)  # fmt: skip
+    assert "attachments" in exc.value.message_dict
+    a.refresh_from_db()
+    assert a.status == Status.OPEN
+    assert not Attachment.objects.exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))

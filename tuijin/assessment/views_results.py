@@ -21,7 +21,7 @@ from tuijin.assessment import explain, exports, forms, queries, services
 from tuijin.assessment.models import ObjectionStatus
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
+from tuijin.core import policy, uploads
 from tuijin.core.docx_layout import docx_response
 from tuijin.core.excel import xlsx_response
 from tuijin.core.forms import apply_validation_error
@@ -148,7 +148,18 @@ def bonus_attachment(request, pk):
     """The evidence file of a bonus, as the drill-down links it."""
     bonus = queries.bonus_attachment_or_404(request.user, pk)
     name = PurePosixPath(bonus.attachment.name).name
-    return FileResponse(bonus.attachment.open("rb"), as_attachment=True, filename=name)
+    # Files stored before the content check kept the uploader's name (even ".html"): the type
+    # comes only from the kinds the check accepts, anything else is an opaque download.
+    kind = uploads.by_extension(PurePosixPath(name).suffix.lstrip("."))
+    try:
+        handle = bonus.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=name,
+                            content_type=kind.content_type if kind else "application/octet-stream")  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- exports ---------------------------------------------------------------------------------

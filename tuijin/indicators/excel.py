@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -26,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
+from tuijin.core import uploads
 from tuijin.core.excel import safe_cell
 from tuijin.indicators.models import Indicator, Report, Target
 from tuijin.orgs.models import Unit
@@ -61,6 +63,9 @@ KIND_HINTS = {
 }
 
 
+UNREADABLE = gettext_lazy("无法读取该 Excel 文件，文件可能已损坏或设置了密码。")
+
+
 class WorkbookError(Exception):
     """The file cannot be read as a workbook of the expected shape; the message is for the user."""
 
@@ -75,12 +80,20 @@ def read_first_sheet(data: bytes) -> list[list[Any]]:
     if not data.startswith((XLSX_MAGIC, XLS_MAGIC)):
         raise WorkbookError(_("只接受 Excel 文件（.xlsx 或 .xls）；该文件不是 Excel 工作簿。"))
     try:
+        # calamine allocates every cell from A1 to the farthest one and inflates what the zip
+        # declares: a far cell or a zip bomb is refused here, before calamine sees the file.
+        uploads.check_workbook(data)
+    except ValidationError as exc:
+        if exc.code == "upload_type":
+            raise WorkbookError(UNREADABLE) from None
+        raise WorkbookError(exc.messages[0]) from None
+    try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
             raise WorkbookError(_("工作簿中没有工作表。"))
         return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except CalamineError as exc:
-        raise WorkbookError(_("无法读取该 Excel 文件，文件可能已损坏或设置了密码。")) from exc
+        raise WorkbookError(UNREADABLE) from exc
 
 
 def _label(cell: Any) -> str:

@@ -1,9 +1,8 @@
 """Checking a sheet's attachment: what the bytes are, not what the file is called.
 
-Accepted: PDF (starts with `%PDF-` and has an end-of-file marker), Word .docx and Excel .xlsx
-(a well-formed zip holding `[Content_Types].xml` and `word/document.xml` / `xl/workbook.xml`,
-whose members do not inflate beyond a limit — a zip bomb is refused before anything reads it),
-JPEG and PNG images (magic bytes AND a complete decode by Pillow). The size is limited first
+Accepted: PDF, Word .docx, Excel .xlsx, JPEG and PNG images, as `tuijin.core.uploads` proves
+them (a zip's members inflated within the limits before anything reads them, CRCs checked; an
+image's pixels capped from its header, then decoded completely). The size is limited first
 (`TUIJIN_SHEET_ATTACHMENT_MAX_BYTES`, default 20 MB). The browser's name and content type are
 ignored; the stored file gets a generated name with the extension the content proved.
 Refusals are ValidationErrors with a Chinese message.
@@ -11,29 +10,18 @@ Refusals are ValidationErrors with a Chinese message.
 
 from __future__ import annotations
 
-import io
-import warnings
-import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageFile, UnidentifiedImageError
 
+from tuijin.core import uploads
 from tuijin.liaison import conf
 from tuijin.liaison.models import SheetAttachment
 
 Kind = SheetAttachment.Kind
-CONTENT_TYPES = {
-    Kind.PDF: "application/pdf",
-    Kind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    Kind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    Kind.JPEG: "image/jpeg",
-    Kind.PNG: "image/png",
-}
-OOXML_PARTS = {Kind.DOCX: "word/document.xml", Kind.XLSX: "xl/workbook.xml"}
-MAX_INFLATED_RATIO = 100  # a docx/xlsx's members may inflate to at most 100× the file (and 200 MB)
-MAX_INFLATED_BYTES = 200 * 1024 * 1024
+ACCEPTED = (uploads.PDF, uploads.DOCX, uploads.XLSX, uploads.JPEG, uploads.PNG)
+CONTENT_TYPES = {kind.extension: kind.content_type for kind in ACCEPTED}  # by Kind's value
 MAX_NAME = 200
 
 
@@ -63,12 +51,7 @@ def too_big() -> ValidationError:
 
 def check_upload(upload) -> CheckedFile:
     """Read an uploaded file (refusing an oversized one before reading it) and check it."""
-    limit = conf.attachment_max_bytes()
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise too_big()
-    upload.seek(0)
-    data = upload.read(limit + 1)
+    data = uploads.read_upload(upload, conf.attachment_max_bytes(), too_big)
     return check(data, getattr(upload, "name", "") or "")
 
 
@@ -77,7 +60,7 @@ def check(data: bytes, name: str = "") -> CheckedFile:
         raise too_big()
     if not data:
         raise ValidationError(_("附件是空文件。"), code="attachment_empty")
-    kind = _kind(data)
+    kind = Kind(uploads.inspect(data, accept=ACCEPTED, refuse=not_allowed).extension)
     return CheckedFile(data=data, kind=kind, name=display_name(name, kind))
 
 
@@ -87,54 +70,3 @@ def display_name(name: str, kind: str) -> str:
     stem = base.rsplit(".", 1)[0] if "." in base else base
     stem = stem[: MAX_NAME - 6] or _("附件")
     return f"{stem}.{kind}"
-
-
-def _kind(data: bytes) -> str:
-    if data.startswith(b"%PDF-"):
-        if b"%%EOF" not in data[-2048:]:
-            raise not_allowed()
-        return Kind.PDF
-    if data.startswith(b"PK\x03\x04"):
-        return _ooxml_kind(data)
-    if data.startswith(b"\xff\xd8\xff"):
-        _decode_image(data, {"JPEG", "MPO"})
-        return Kind.JPEG
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        _decode_image(data, {"PNG"})
-        return Kind.PNG
-    raise not_allowed()
-
-
-def _ooxml_kind(data: bytes) -> str:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            inflated = sum(m.file_size for m in members)
-            if inflated > min(MAX_INFLATED_BYTES, MAX_INFLATED_RATIO * len(data)):
-                raise ValidationError(_("附件解压后过大，疑似压缩炸弹，已拒绝。"), code="attachment_bomb")
-            names = {m.filename for m in members}
-            if "[Content_Types].xml" not in names:
-                raise not_allowed()
-            kind = next((k for k, part in OOXML_PARTS.items() if part in names), None)
-            if kind is None or archive.testzip() is not None:
-                raise not_allowed()
-            return kind
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
-        raise not_allowed() from None
-
-
-def _decode_image(data: bytes, formats: set[str]) -> None:
-    # Pillow warns between MAX_IMAGE_PIXELS and twice that and raises beyond: both refuse here.
-    # A truncated upload is refused even if a library turned on Pillow's process-wide leniency.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format not in formats:
-                    raise not_allowed()
-                image.load()  # every pixel: a truncated or forged body fails here
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ValidationError(_("图片像素过多，请压缩后再上传。"), code="attachment_pixels") from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-            raise not_allowed() from None

@@ -3,9 +3,11 @@
 A photo is accepted only when its first bytes are those of a JPEG, PNG or HEIC/HEIF file AND
 Pillow decodes it completely as that same format; the file name and the content type the
 browser sent are ignored. Size is limited before anything is decoded
-(`settings.TUIJIN_PHOTO_MAX_BYTES`, default 10 MB) and pixel counts by Pillow's
-`Image.MAX_IMAGE_PIXELS`, so a small file that inflates to gigabytes (a decompression bomb)
-is refused rather than decoded. Refusals are ValidationErrors with a Chinese message.
+(`settings.TUIJIN_PHOTO_MAX_BYTES`, default 10 MB) and the pixel count, read from the header,
+by `TUIJIN_IMAGE_MAX_PIXELS` (`tuijin.core.uploads.open_image`), so a small file that inflates
+to gigabytes (a decompression bomb) is refused rather than decoded. The thumbnail is made from
+the decoded image in place and turned upright afterwards: one full-size copy per request.
+Refusals are ValidationErrors with a Chinese message.
 
 `inspect` returns what the service stores: the right extension for the generated file name,
 the dimensions as displayed (EXIF orientation applied), the shooting time from EXIF
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import warnings
 import zoneinfo
 from dataclasses import dataclass
 
@@ -24,7 +25,11 @@ import pillow_heif
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image
+
+from tuijin.core import uploads
+from tuijin.core.uploads import FileKind as Kind
+from tuijin.core.uploads import sniff_image as sniff
 
 pillow_heif.register_heif_opener()
 
@@ -33,19 +38,19 @@ DEFAULT_PER_MONTH = 9
 THUMBNAIL_PX = 400
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 EXIF_IFD, DATETIME_ORIGINAL = 0x8769, 0x9003
-HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
-
-
-@dataclass(frozen=True)
-class Kind:
-    content_type: str
-    extension: str
-    pillow_formats: frozenset[str]
-
-
-JPEG = Kind("image/jpeg", "jpg", frozenset({"JPEG", "MPO"}))  # MPO: phones' multi-picture JPEG
-PNG = Kind("image/png", "png", frozenset({"PNG"}))
-HEIC = Kind("image/heic", "heic", frozenset({"HEIF"}))
+ORIENTATION = 0x0112
+UPRIGHT = {  # EXIF orientation → the transposition that shows the photo upright (as ImageOps does)
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}  # fmt: skip
+JPEG, PNG, HEIC = uploads.JPEG, uploads.PNG, uploads.HEIC
+SIDEWAYS = {
+    Image.Transpose.TRANSPOSE,
+    Image.Transpose.ROTATE_270,
+    Image.Transpose.TRANSVERSE,
+    Image.Transpose.ROTATE_90,
+}
 
 
 @dataclass(frozen=True)
@@ -79,28 +84,9 @@ def too_big() -> ValidationError:
     return ValidationError(_("照片不能超过 %(mb)s MB") % {"mb": f"{mb:g}"}, code="photo_size")
 
 
-def sniff(head: bytes) -> Kind | None:
-    """The kind announced by the file's first bytes (its magic number), or None."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
-        return HEIC
-    return None
-
-
 def read_upload(upload) -> bytes:
     """The uploaded bytes, refusing an oversized file before reading it into memory."""
-    limit = max_bytes()
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise too_big()
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise too_big()
-    return data
+    return uploads.read_upload(upload, max_bytes(), too_big)
 
 
 def inspect(data: bytes) -> CheckedPhoto:
@@ -110,34 +96,23 @@ def inspect(data: bytes) -> CheckedPhoto:
     kind = sniff(data[:16])
     if kind is None:
         raise not_an_image()
-    image = _decode(data, kind)
+    image = uploads.open_image(data, kind, not_an_image)
     try:
         taken_at = _taken_at(image)
-        oriented = ImageOps.exif_transpose(image)
+        turn = UPRIGHT.get(_orientation(image))
+        width, height = image.size[::-1] if turn in SIDEWAYS else image.size
         return CheckedPhoto(
-            data=data, kind=kind, width=oriented.width, height=oriented.height, taken_at=taken_at,
-            thumbnail=_thumbnail(oriented),
-        )  # fmt: skip
+            data=data, kind=kind, width=width, height=height, taken_at=taken_at, thumbnail=_thumbnail(image, turn)
+        )
     finally:
         image.close()
 
 
-def _decode(data: bytes, kind: Kind) -> Image.Image:
-    # Pillow warns between MAX_IMAGE_PIXELS and twice that and raises beyond: both refuse here.
-    # A truncated upload is refused even if a library turned on Pillow's process-wide leniency.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data))
-            if image.format not in kind.pillow_formats:
-                raise not_an_image()
-            image.load()  # decode every pixel: a truncated or forged body fails here, not later
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ValidationError(_("图片像素过多，请压缩后再上传。"), code="photo_pixels") from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-            raise not_an_image() from None
-    return image
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(ORIENTATION, 1))
+    except Exception:
+        return 1
 
 
 def _taken_at(image: Image.Image) -> dt.datetime | None:
@@ -156,9 +131,12 @@ def _taken_at(image: Image.Image) -> dt.datetime | None:
     return naive.replace(tzinfo=SHANGHAI)
 
 
-def _thumbnail(image: Image.Image) -> bytes:
-    thumb = image.convert("RGB") if image.mode != "RGB" else image.copy()
-    thumb.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+def _thumbnail(image: Image.Image, turn: Image.Transpose | None) -> bytes:
+    # Shrink first (in place: `image` is closed after), then turn: never a second full-size copy.
+    image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+    thumb = image.convert("RGB") if image.mode != "RGB" else image
+    if turn is not None:
+        thumb = thumb.transpose(turn)
     out = io.BytesIO()
     thumb.save(out, format="JPEG", quality=82, optimize=True)
     return out.getvalue()

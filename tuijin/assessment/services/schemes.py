@@ -7,12 +7,15 @@ scheme's version (optimistic locking for the editor) and marks computed results 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
@@ -30,7 +33,7 @@ from tuijin.assessment.models import (
 )
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, deleted, diff, record, snapshot
-from tuijin.core import policy
+from tuijin.core import policy, uploads
 from tuijin.core.concurrency import lock_current
 from tuijin.indicators.services.catalogue import validate_year
 from tuijin.orgs.models import RankingGroup, Unit, User
@@ -374,17 +377,54 @@ def bonus_add(
         errors["reason"] = [_("请填写加分事由。")]
     if not (evidence or "").strip():
         errors["evidence"] = [_("请填写佐证材料。")]
+    checked = None
+    if attachment is not None:
+        try:
+            checked = _checked_attachment(attachment)
+        except ValidationError as exc:
+            errors["attachment"] = exc.messages
     if errors:
         raise ValidationError(errors)
     bonus = Bonus(item=item, unit=unit, points=points, reason=reason.strip(), evidence=evidence.strip(),
                   entered_by=actor)  # fmt: skip
-    if attachment is not None:
-        bonus.attachment = attachment
-    bonus.full_clean()
-    bonus.save()
+    bonus.full_clean(exclude=["attachment"])
+    if checked is not None:
+        data, kind = checked
+        # The uploader's name is not kept: a generated one with the extension the content proved.
+        bonus.attachment.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(data), save=False)
+    try:
+        bonus.save()
+    except Exception:
+        if bonus.attachment:
+            bonus.attachment.storage.delete(bonus.attachment.name)
+        raise
     _bump(scheme, items_changed=True)
     record(actor=actor, action=AuditAction.CREATE, obj=bonus, changes=created(_bonus_snapshot(bonus)))
     return bonus
+
+
+BONUS_ATTACHMENT_KINDS = (uploads.PDF, uploads.DOCX, uploads.XLSX, uploads.JPEG, uploads.PNG)
+
+
+def _attachment_max_bytes() -> int:
+    return int(getattr(settings, "TUIJIN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def _not_accepted() -> ValidationError:
+    return ValidationError(_("附件须为 PDF、Word（.docx）、Excel（.xlsx）或 JPEG/PNG 图片。"), code="attachment_type")
+
+
+def _too_big() -> ValidationError:
+    mb = _attachment_max_bytes() / (1024 * 1024)
+    return ValidationError(_("附件不能超过 %(mb)s MB。") % {"mb": f"{mb:g}"}, code="attachment_size")
+
+
+def _checked_attachment(upload) -> tuple[bytes, uploads.FileKind]:
+    """The evidence file's bytes and the kind its content proves (read within the size limit)."""
+    data = uploads.read_upload(upload, _attachment_max_bytes(), _too_big)
+    if not data:
+        raise _not_accepted()
+    return data, uploads.inspect(data, accept=BONUS_ATTACHMENT_KINDS, refuse=_not_accepted)
 
 
 def _bonus_snapshot(bonus: Bonus) -> dict:
