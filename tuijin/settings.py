@@ -5,6 +5,7 @@ environment says otherwise. The local run command (`make run`) sets DEBUG=1 expl
 A malformed value (DEBUG=maybe, a bad DATABASE_URL) stops start-up instead of being guessed.
 """
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -96,6 +97,8 @@ MIDDLEWARE = [
     "tuijin.core.middleware.SessionLifetimeMiddleware",
     "tuijin.core.middleware.PasswordChangeRequiredMiddleware",
     "tuijin.core.middleware.UnknownCalendarYearMiddleware",
+    "tuijin.audit.middleware.DownloadAuditMiddleware",
+    "tuijin.audit.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -147,6 +150,15 @@ else:
     # PostgreSQL's JIT spends ~0.8 s compiling the analytics queries for a ~1 s saving on
     # none of them: these are many medium queries, not a few huge scans.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
+# Production: the app connects (DATABASE_URL) as a role that owns nothing; migrations run as the
+# owner role (DATABASE_OWNER_URL, set only where `manage.py migrate` runs), which then grants the
+# app role its rights (`manage.py pg_grant_app_role`: INSERT and SELECT only on the audit log).
+if env.str("DATABASE_OWNER_URL", default=""):
+    DATABASES["owner"] = env.db_url("DATABASE_OWNER_URL") | {
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
@@ -351,6 +363,24 @@ TUIJIN_UPLOAD_MAX_RATIO = env.int("UPLOAD_MAX_RATIO", default=100)
 TUIJIN_EXCEL_MAX_ROWS = env.int("EXCEL_MAX_ROWS", default=20_000)
 TUIJIN_EXCEL_MAX_COLUMNS = env.int("EXCEL_MAX_COLUMNS", default=200)
 TUIJIN_IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+
+# Audit log: the hash of its chain (sha256, or sm3 where 密评 asks for it), and retention. Rows are
+# kept for ever by default; AUDIT_RETENTION_DAYS (at least 180, 等保) lets `manage.py audit_archive`
+# export older rows to a signed file in AUDIT_ARCHIVE_DIR and then remove them.
+TUIJIN_AUDIT_HASH_ALGORITHM = env.str("AUDIT_HASH_ALGORITHM", default="sha256").strip().lower()
+if TUIJIN_AUDIT_HASH_ALGORITHM not in ("sha256", "sm3"):
+    raise ImproperlyConfigured("AUDIT_HASH_ALGORITHM must be sha256 or sm3")
+if TUIJIN_AUDIT_HASH_ALGORITHM == "sm3":
+    try:
+        hashlib.new("sm3")
+    except ValueError:
+        raise ImproperlyConfigured("AUDIT_HASH_ALGORITHM=sm3 needs an OpenSSL with SM3 behind Python") from None
+TUIJIN_AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=0)
+if 0 < TUIJIN_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be 0 (keep all) or at least 180")
+TUIJIN_AUDIT_ARCHIVE_DIR = env.path("AUDIT_ARCHIVE_DIR", default=BASE_DIR / "var" / "audit-archive")
+# The key of the archive manifests' HMAC; SECRET_KEY where none is set.
+TUIJIN_AUDIT_ARCHIVE_KEY = env.str("AUDIT_ARCHIVE_KEY", default="") or SECRET_KEY
 
 # Notifications: email copies of inbox items (off by default; robots per unit are set in the
 # app), and the site's address for the links in emails and robot messages.

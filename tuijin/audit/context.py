@@ -3,6 +3,8 @@
 from contextvars import ContextVar
 
 client_ip: ContextVar[str | None] = ContextVar("tuijin_client_ip", default=None)
+# Set when a view recorded its own export/download event, so the download middleware adds none.
+export_recorded: ContextVar[bool] = ContextVar("tuijin_export_recorded", default=False)
 
 
 def ip_from_request(request) -> str | None:

@@ -2,11 +2,14 @@
 
 Rows are only ever inserted, by `tuijin.audit.services.record`, inside the transaction of
 the change they describe. Database triggers (see the migration) refuse UPDATE and DELETE,
-so not even a bug or a shell session in the app can rewrite history.
+so not even a bug or a shell session in the app can rewrite history; in production the app's
+database role has only INSERT and SELECT on the table (`manage.py pg_grant_app_role`), and a
+hash chain (`tuijin.audit.chain`, `manage.py audit_verify`) shows any edit made around both.
 """
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +23,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("登录失败")
     EXPORT = "export", _("导出")
     PASSWORD = "password", _("修改密码")
+    DOWNLOAD = "download", _("下载")
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -31,7 +35,8 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # Set before the INSERT (not auto_now_add) because the row's hash covers it.
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     # No database foreign key: the log must outlive (and never block) changes to users.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -52,6 +57,10 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # The chain: this row's hash over its content and the previous row's hash (see chain.py).
+    hash_alg = models.CharField(_("哈希算法"), max_length=8, blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64, blank=True)
+    row_hash = models.CharField(_("本条哈希"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -71,3 +80,29 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events are append-only")
+
+
+class AuditArchive(models.Model):
+    """Old audit rows exported to a signed file before their removal (`manage.py audit_archive`).
+
+    `last_hash` is the hash of the last archived row: the first row left in the table must link
+    to it, so removing rows beyond what an archive records still breaks the chain.
+    """
+
+    created_at = models.DateTimeField(_("归档时间"), default=timezone.now)
+    cutoff = models.DateTimeField(_("归档截止时间"))
+    first_id = models.BigIntegerField(_("起始编号"))
+    last_id = models.BigIntegerField(_("结束编号"))
+    rows = models.PositiveIntegerField(_("条数"))
+    file_name = models.CharField(_("归档文件"), max_length=255)
+    file_sha256 = models.CharField(_("文件 SHA-256"), max_length=64)
+    signature = models.CharField(_("清单签名"), max_length=64)
+    last_hash = models.CharField(_("末条哈希"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计归档")
+        verbose_name_plural = _("审计归档")
+        ordering = ["-last_id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} #{self.first_id}–{self.last_id}"

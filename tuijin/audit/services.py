@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
 
-from tuijin.audit.context import client_ip
-from tuijin.audit.models import AuditAction, AuditEvent
+from tuijin.audit import chain
+from tuijin.audit.context import client_ip, export_recorded
+from tuijin.audit.models import AuditAction, AuditArchive, AuditEvent
+
+# Any constant will do: every writer of the chain takes this one transaction-level lock.
+CHAIN_LOCK_KEY = 0x7475696A696E  # "tuijin"
 
 
 def record(
@@ -25,15 +32,23 @@ def record(
     note: str = "",
     ip_address: str | None = None,
     attempted_username: str = "",
-) -> AuditEvent:
-    """Append one event. Raises on failure, so the caller's transaction rolls back with it."""
+) -> AuditEvent | None:
+    """Append one event. Raises on failure, so the caller's transaction rolls back with it.
+
+    An update whose change set is empty (a save that changed nothing) and carries no note is not
+    an event: nothing is written and None is returned.
+    """
+    if action == AuditAction.UPDATE and changes is not None and not changes and not note:
+        return None
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     user = actor if getattr(actor, "is_authenticated", False) else None
     unit = getattr(user, "unit", None)
-    return AuditEvent.objects.create(
+    if action in (AuditAction.EXPORT, AuditAction.DOWNLOAD):
+        export_recorded.set(True)
+    return _append(
         actor=user,
         actor_username=getattr(user, "username", "") or attempted_username,
         actor_unit_code=getattr(unit, "code", "") or "",
@@ -44,8 +59,50 @@ def record(
         object_repr=object_repr,
         changes=changes or {},
         note=note[:500],
-        ip_address=ip_address or client_ip.get(),
+        ip_address=_ip(ip_address or client_ip.get()),
     )
+
+
+def _append(**values: Any) -> AuditEvent:
+    """Insert one row at the head of the chain.
+
+    Locks the chain until the caller's transaction ends, so two writers never link to the same
+    previous row: PostgreSQL by a transaction-level advisory lock, SQLite by its write lock (every
+    transaction here begins IMMEDIATE). Rows are thus linked in commit order, which is id order.
+    """
+    algorithm = settings.TUIJIN_AUDIT_HASH_ALGORITHM
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+        event = AuditEvent(at=timezone.now(), hash_alg=algorithm, prev_hash=chain_head(), **values)
+        event.row_hash = chain.row_hash(algorithm, event.prev_hash, _content(event))
+        event.save(force_insert=True)
+    return event
+
+
+def chain_head() -> str:
+    """The hash the next row links to: the last row's, else the chain's anchor."""
+    last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
+    return last or chain_anchor()
+
+
+def chain_anchor() -> str:
+    """What the oldest row in the table links to: the last archived row's hash, else genesis."""
+    last = AuditArchive.objects.order_by("-last_id").values_list("last_hash", flat=True).first()
+    return last or chain.GENESIS
+
+
+def _content(event: AuditEvent) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in chain.FIELDS}
+
+
+def _ip(value: str | None) -> str | None:
+    # The form PostgreSQL's inet gives back, so the row hashes the same after reading it.
+    try:
+        return str(ipaddress.ip_address(value)) if value else None
+    except ValueError:
+        return None
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:

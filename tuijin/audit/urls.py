@@ -3,4 +3,7 @@ from django.urls import path
 from tuijin.audit import views
 
 app_name = "audit"
-urlpatterns = [path("", views.event_list, name="event_list")]
+urlpatterns = [
+    path("", views.event_list, name="event_list"),
+    path("verify/", views.chain_verify, name="chain_verify"),
+]

@@ -37,6 +37,13 @@ def event_list(request):
     return render(request, template, context)
 
 
+@require_safe
+@policy.permission("audit.read")
+def chain_verify(request):
+    """The auditor's check of the hash chain: holds, or the first broken row (id and time)."""
+    return render(request, "audit/chain_verify.html", {"verdict": queries.verify_chain()})
+
+
 def _export(request, qs, filters):
     headers = [_("时间"), _("账号"), _("操作人单位"), _("操作"), _("对象类型"), _("对象编号"), _("对象"),
                _("变更内容"), _("说明"), _("IP 地址")]  # fmt: skip
