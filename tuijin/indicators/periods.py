@@ -37,6 +37,16 @@ def current_period(today: dt.date | None = None) -> tuple[int, int]:
     return previous_period(today.year, today.month)
 
 
+def latest_locked_period(today: dt.date | None = None) -> tuple[int, int]:
+    """The newest period whose figures are final (past its deadline): where analytics open, so
+    a page never opens on a month that is still being filled."""
+    today = today or timezone.localdate()
+    year, month = current_period(today)
+    while not is_locked(year, month, today):
+        year, month = previous_period(year, month)
+    return year, month
+
+
 def validate_period(year: int, month: int) -> None:
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
