@@ -88,3 +88,22 @@ def test_a_missing_value_is_named_and_the_draft_kept(march, login):
     expect(page.locator("[data-testid=checks-GDP]")).to_contain_text("请填写本期值")
     expect(page.locator("[data-testid=fill-status]")).to_contain_text("草稿")
     expect(page.locator("[data-testid=value-FAI]")).to_have_value("30")
+
+
+def test_the_submit_button_asks_for_confirmation_and_a_no_sends_nothing(march, login):
+    page = login("reporter_a")
+    page.goto("/indicators/reporting/fill/")
+    expect(page.locator("[data-testid=checks-GDP]")).not_to_contain_text("请填写本期值")
+    page.fill("[data-testid=value-FAI]", "30")
+    asked = []
+
+    def refuse(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", refuse)
+    page.click("[data-testid=fill-submit]")
+    expect(page.locator("[data-testid=fill-status]")).to_contain_text("未开始填报")
+    assert asked
+    assert "确定提交吗" in asked[0]
+    assert not Submission.objects.filter(unit__code="C-A").exists()

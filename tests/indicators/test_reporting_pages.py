@@ -320,3 +320,25 @@ def test_only_a_city_supervisor_opens_the_rules(cast, client_for, who):
     assert client.post(reverse("indicators:rule_toggle", args=[rule.pk])).status_code == 403
     rule.refresh_from_db()
     assert rule.is_active
+
+
+def test_an_untouched_form_names_no_missing_value_yet(cast, catalogue, client_for):
+    html = client_for(cast.reporter_a).get(FILL).content.decode()
+    assert "请填写本期值" not in html
+
+
+def test_a_refused_hand_in_says_why_names_each_problem_once_and_keeps_a_current_version(cast, catalogue, client_for):
+    client = client_for(cast.reporter_a)
+    values = {k: v for k, v in GOOD_MARCH.items() if k != "gdp"}
+    response = client.post(FILL, form_data(catalogue, values, submit="1"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "未能提交：1 项指标未通过校验" in html
+    assert html.count("请填写本期值") == 1
+    submission = Submission.objects.get()
+    assert f'name="version" value="{submission.version}"' in html
+    # The form as redrawn hands in once the missing figure is added.
+    pk = catalogue.gdp.pk
+    data = form_data(catalogue, version=submission.version, submit="1") | {f"value-{pk}": "6.5", f"last-{pk}": "6.1"}
+    assert client.post(FILL, data).status_code == 302
+    assert Submission.objects.get().status == SubmissionStatus.SUBMITTED

@@ -115,3 +115,37 @@ def test_context_processor_counts_unread_open_items_lazily(cast, django_assert_n
     assert context["inbox_unread"]() == 2
     resolve(obj=cast.county_a)
     assert inbox_count(request)["inbox_unread"]() == 1  # a resolved item no longer waits
+
+
+EMITTED_KINDS = [
+    "assignment.created", "assignment.progress_due", "assignment.closeout_requested", "assignment.closed",
+    "assignment.returned", "assignment.extension_requested", "assignment.extension_decided", "assignment.remind",
+    "assignment.supervise", "assignment.listed", "assessment.published", "assessment.objection",
+    "assessment.objection_decided", "bulletin.published", "sheet.sent", "notifications.welcome",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", EMITTED_KINDS)
+def test_every_kind_the_apps_send_has_a_chinese_name(kind):
+    label = kinds.label(kind)
+    assert label != kind
+    assert "." not in label
+
+
+def test_an_unknown_kind_is_never_shown_by_its_code(cast, client_for):
+    notify(recipients=[cast.reporter_a], kind="assignment.something_new", title="新类别")
+    html = client_for(cast.reporter_a).get(INBOX).content.decode()
+    assert ">assignment.something_new<" not in html  # the filter keeps the code as its value only
+    assert "其他消息" in html
+
+
+def test_the_unread_count_agrees_with_the_items_drawn_as_unread(cast, client_for):
+    notify(recipients=[cast.reporter_a], kind="sheet.sent", title="待办")
+    notify(recipients=[cast.reporter_a], kind="sheet.sent", title="已办结未读")
+    Notification.objects.filter(title="已办结未读").update(done_at="2026-01-01T00:00:00Z")  # its matter was settled
+    response = client_for(cast.reporter_a).get(INBOX)
+    html = response.content.decode()
+    assert response.context["unread"] == 1
+    assert html.count("status-dot-animated") == 1
+    assert html.count('data-testid="inbox-mark-read"') == 1
+    assert titles(client_for(cast.reporter_a).get(INBOX, {"status": "unread"})) == ["待办"]

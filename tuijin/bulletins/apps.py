@@ -6,3 +6,8 @@ class BulletinsConfig(AppConfig):
     name = "tuijin.bulletins"
     label = "bulletins"
     verbose_name = _("通报")
+
+    def ready(self) -> None:
+        from tuijin.notifications import kinds
+
+        kinds.register("bulletin.published", _("通报发布"))

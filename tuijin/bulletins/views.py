@@ -74,7 +74,7 @@ class CreateForm(forms.Form):
 
 @policy.permission("bulletin.manage")
 def bulletin_create(request):
-    year, month = periods.current_period()
+    year, month = periods.latest_locked_period()  # a bulletin reports a final month
     form = CreateForm(request.POST or None, user=request.user,
                       initial={"period_type": PeriodType.MONTH, "year": year, "period": month})  # fmt: skip
     if request.method == "POST" and form.is_valid():

@@ -25,21 +25,25 @@ from tuijin.indicators.models import DEFAULT_DEADLINE_DAY, ReportingRule, period
 
 RULES = ("moved", "working")
 
-
-def deadline_day(year: int) -> int:
-    rule = ReportingRule.objects.filter(year=year).values_list("deadline_day", flat=True).first()
-    return rule or DEFAULT_DEADLINE_DAY
-
-
-def deadline_rule() -> str:
-    return settings.TUIJIN_REPORTING_DEADLINE_RULE
-
-
 # Deadlines are read on almost every page; they change only when an administrator edits the
 # reporting rule or the holidays (`forget_deadlines` runs then, on this host). Other hosts keep
 # a computed deadline at most CACHE_SECONDS.
 CACHE_SECONDS = 60
 _GENERATION_KEY = "periods:generation"
+
+
+def deadline_day(year: int) -> int:
+    key = f"periods:day:{cache.get_or_set(_GENERATION_KEY, 0)}:{year}"
+    day = cache.get(key)
+    if day is None:
+        rule = ReportingRule.objects.filter(year=year).values_list("deadline_day", flat=True).first()
+        day = rule or DEFAULT_DEADLINE_DAY
+        cache.set(key, day, CACHE_SECONDS)
+    return day
+
+
+def deadline_rule() -> str:
+    return settings.TUIJIN_REPORTING_DEADLINE_RULE
 
 
 def deadline(year: int, month: int, *, calendar: Calendar | None = None, day: int | None = None) -> dt.date:
@@ -85,18 +89,16 @@ def deadlines(year: int) -> dict[int, dt.date | None]:
 
 def is_locked(year: int, month: int, today: dt.date | None = None) -> bool:
     today = today or timezone.localdate()
-    if today < _next_month_start(year, month):
-        return False  # the deadline lies in the next month at the earliest: no calendar needed
+    if today <= period_deadline(year, month, deadline_day(year)):
+        # Neither rule puts the deadline before day N of the next month (the Nth working day is
+        # day N at the earliest): no calendar needed, so an unknown next year does not stop this.
+        return False
     return today > deadline(year, month)
 
 
 def locked_periods(periods: set[tuple[int, int]], today: dt.date | None = None) -> set[tuple[int, int]]:
     """The locked ones among `periods` (for loops over many rows: each period is decided once)."""
     return {p for p in periods if is_locked(*p, today)}
-
-
-def _next_month_start(year: int, month: int) -> dt.date:
-    return dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
 
 
 def previous_period(year: int, month: int) -> tuple[int, int]:

@@ -24,11 +24,13 @@ PAGE_SIZE = 25
 
 
 def _period(request) -> tuple[int, int]:
-    """The period asked for (?year=&month=), else the current reporting period."""
-    year, month = periods.current_period()
+    """The period asked for (?year=&month=), else the latest locked (final) period."""
+    asked_year, asked_month = request.GET.get("year"), request.GET.get("month")
+    # The default costs a query (the year's deadline rule): only when the link does not say.
+    year, month = (None, None) if asked_year and asked_month else periods.latest_locked_period()
     try:
-        year = int(request.GET.get("year") or year)
-        month = int(request.GET.get("month") or month)
+        year = int(asked_year or year)
+        month = int(asked_month or month)
         periods.validate_period(year, month)
     except (ValueError, ValidationError) as exc:  # a bad period is a bad link, not a server error
         raise Http404(_("期间无效。")) from exc

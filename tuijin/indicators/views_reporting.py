@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from tuijin.core import policy
 from tuijin.core.forms import apply_validation_error
 from tuijin.core.html import filters_set
-from tuijin.indicators import periods, queries
+from tuijin.indicators import periods, queries, validation
 from tuijin.indicators.forms_reporting import CorrectionForm, RuleForm
 from tuijin.indicators.models import CorrectionRequest, Report, Submission, SubmissionStatus, ValidationRule
 from tuijin.indicators.services import reminders, reporting
@@ -91,11 +91,16 @@ def _posted(post, rows: list[queries.FormRow]) -> tuple[dict, dict[str, list[str
     return data, errors
 
 
-def _fill_context(request, unit, year, month, rows, submission, errors=None) -> dict:
+def _fill_context(request, unit, year, month, rows, submission, errors=None, *, refused=False) -> dict:
+    """`refused`: a hand-in was just refused, so every missing value is named; before that, an
+    empty box is not an error yet (nobody has typed anything)."""
     queries.check_rows(rows)
     errors = errors or {}
     for row in rows:
-        row.errors = errors.get(row.indicator.code, [])
+        if not refused:
+            row.findings = [f for f in row.findings if f.code != validation.REQUIRED]
+        shown = {f.text for f in row.findings}
+        row.errors = [e for e in errors.get(row.indicator.code, []) if e not in shown]  # each message once
     locked = periods.is_locked(year, month)
     editable = not locked and (submission is None or submission.status in reporting.EDITABLE_STATUSES)
     return {
@@ -117,28 +122,45 @@ def fill(request):
     year, month = _period(request.POST if request.method == "POST" else request.GET)
     submission = queries.own_submission(unit, year, month)
     rows = queries.form_rows(unit, year, month)
-    errors = {}
+    errors, saved = {}, None
     if request.method == "POST":
         data, errors = _posted(request.POST, rows)
         queries.apply_input(rows, data)
         if not errors:
             try:
-                return _save_and_maybe_submit(request, unit, year, month, rows, data)
+                saved = _save_draft(request, unit, year, month, rows, data)
+                return _submit_or_back(request, saved)
             except ValidationError as exc:
                 errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         submission = queries.own_submission(unit, year, month)
-    context = _fill_context(request, unit, year, month, rows, submission, errors)
-    if request.method == "POST":
+    refused = saved is not None  # the draft was saved, the hand-in refused
+    context = _fill_context(request, unit, year, month, rows, submission, errors, refused=refused)
+    if refused:
+        context["form_errors"] = [_refusal(errors), *context["form_errors"]]
+    elif request.method == "POST":
         context["version"] = request.POST.get("version")  # a stale form stays stale until reloaded
     return render(request, "indicators/fill.html", context, status=400 if errors else 200)
 
 
-def _save_and_maybe_submit(request, unit, year, month, rows, data):
+def _refusal(errors: dict) -> str:
+    rows = len([code for code in errors if code != "__all__"])
+    if rows:
+        return _("未能提交：%(n)d 项指标未通过校验（见下表“校验”列）。已填的数值已存为草稿，改正后请再次提交。") % {
+            "n": rows
+        }
+    return _("未能提交，已填的数值已存为草稿。")
+
+
+def _save_draft(request, unit, year, month, rows, data):
     entries = [reporting.Entry(row.indicator, *data[row.indicator.pk]) for row in rows if row.indicator.pk in data]
-    submission = reporting.submission_save_draft(
+    return reporting.submission_save_draft(
         actor=request.user, unit=unit, year=year, month=month, entries=entries,
         expected_version=_version(request.POST.get("version")),
     )  # fmt: skip
+
+
+def _submit_or_back(request, submission):
+    year, month = submission.year, submission.month
     if "submit" in request.POST:
         reporting.submission_submit(actor=request.user, submission=submission, expected_version=submission.version)
         messages.success(request, _("%(year)d年%(month)d月月报已报送。") % {"year": year, "month": month})

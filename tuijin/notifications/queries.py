@@ -11,13 +11,18 @@ from tuijin.orgs.models import Unit
 STATUSES = ("all", "unread")
 
 
+# Unread: not opened and still needing attention (an item closed by `resolve` no longer is).
+# The count, the "仅未读" filter and the drawing of each item all use this one definition.
+UNREAD = Q(read_at__isnull=True, done_at__isnull=True)
+
+
 def inbox(user, *, status: str = "all", kind: str = "") -> QuerySet[Notification]:
     """The user's own items (nobody reads another's inbox), unread first, newest first."""
     qs = Notification.objects.filter(recipient=user).annotate(
-        unread=ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+        unread=ExpressionWrapper(UNREAD, output_field=BooleanField())
     )
     if status == "unread":
-        qs = qs.filter(read_at__isnull=True)
+        qs = qs.filter(UNREAD)
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-unread", "-created_at", "-id")
@@ -27,7 +32,7 @@ def unread_count(user) -> int:
     """Unread items still needing attention (an item closed by `resolve` no longer counts)."""
     if not policy.is_active_user(user):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True, done_at__isnull=True).count()
+    return Notification.objects.filter(UNREAD, recipient=user).count()
 
 
 def kinds_of(user) -> list[str]:
