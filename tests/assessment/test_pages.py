@@ -365,3 +365,19 @@ def test_a_new_version_from_the_page_opens_its_editor(cast, published, client_fo
     copy = Scheme.objects.get(version_no=2)
     assert response["Location"] == f"/assessment/schemes/{copy.pk}/"
     assert copy.items.count() == 6
+
+
+@pytest.mark.parametrize("kind", ["soh", "bel", "formula", "colon"])
+def test_the_results_exports_open_whatever_item_name_was_stored(cast, computed, client_for, kind):
+    from tests.core.hostile import HOSTILE, holds, open_safely
+    from tuijin.assessment.models import SchemeItem
+
+    stored, shown = HOSTILE[kind]
+    SchemeItem.objects.filter(scheme=computed).update(name=stored)  # stored before input was checked
+    Scheme.objects.filter(pk=computed.pk).update(name=f"考核{stored}")
+    client = client_for(cast.supervisor)
+    wb = open_safely(client.get(f"/assessment/schemes/{computed.pk}/results.xlsx"))
+    assert holds(wb, shown)
+    response = client.get(f"/assessment/schemes/{computed.pk}/results.docx")
+    assert response.status_code == 200
+    assert "HYPERLINK" in str(Document(io.BytesIO(response.content)).element.xml) or kind != "formula"
