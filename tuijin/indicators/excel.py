@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
 from tuijin.core.excel import new_workbook, write_cell
+from tuijin.core.text import found, refusal
 from tuijin.indicators.models import Indicator, Report, Target
 from tuijin.orgs.models import Unit
 
@@ -78,9 +79,19 @@ def read_first_sheet(data: bytes) -> list[list[Any]]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
             raise WorkbookError(_("工作簿中没有工作表。"))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        cells = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except CalamineError as exc:
         raise WorkbookError(_("无法读取该 Excel 文件，文件可能已损坏或设置了密码。")) from exc
+    _refuse_control(cells)
+    return cells
+
+
+def _refuse_control(cells: list[list[Any]]) -> None:
+    """Every upload refuses a cell with control characters, naming the cell (`core.text`)."""
+    for r, row in enumerate(cells, start=1):
+        for c, value in enumerate(row, start=1):
+            if char := found(value):
+                raise WorkbookError(refusal(_("单元格 %(ref)s") % {"ref": f"{get_column_letter(c)}{r}"}, char))
 
 
 def _label(cell: Any) -> str:
