@@ -275,6 +275,12 @@ TASKS = {
 }
 
 REST_FRAMEWORK = {
+    # The default three, refusing control characters in any text (tuijin.core.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "tuijin.core.parsers.JSONParser",
+        "tuijin.core.parsers.FormParser",
+        "tuijin.core.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",

@@ -10,7 +10,7 @@ from docx.shared import Pt
 from openpyxl import load_workbook
 
 from tuijin.assessment import services
-from tuijin.assessment.models import Adjustment, Objection, Result, RuleKind, Scheme, SchemeStatus
+from tuijin.assessment.models import Adjustment, Bonus, Objection, Result, RuleKind, Scheme, SchemeStatus
 
 DEADLINE = dt.date(2099, 12, 31)
 
@@ -365,3 +365,35 @@ def test_a_new_version_from_the_page_opens_its_editor(cast, published, client_fo
     copy = Scheme.objects.get(version_no=2)
     assert response["Location"] == f"/assessment/schemes/{copy.pk}/"
     assert copy.items.count() == 6
+
+
+@pytest.mark.parametrize("kind", ["soh", "bel", "formula", "colon"])
+def test_the_results_exports_open_whatever_item_name_was_stored(cast, computed, client_for, kind):
+    from tests.core.hostile import HOSTILE, holds, open_safely
+    from tuijin.assessment.models import SchemeItem
+
+    stored, shown = HOSTILE[kind]
+    SchemeItem.objects.filter(scheme=computed).update(name=stored)  # stored before input was checked
+    Scheme.objects.filter(pk=computed.pk).update(name=f"考核{stored}")
+    client = client_for(cast.supervisor)
+    wb = open_safely(client.get(f"/assessment/schemes/{computed.pk}/results.xlsx"))
+    assert holds(wb, shown)
+    response = client.get(f"/assessment/schemes/{computed.pk}/results.docx")
+    assert response.status_code == 200
+    assert "HYPERLINK" in str(Document(io.BytesIO(response.content)).element.xml) or kind != "formula"
+
+
+def test_a_unit_sees_only_its_own_bonus_records_on_the_scheme_page(cast, published, client_for):
+    item = published.items.get(kind=RuleKind.BONUS)
+    for unit, reason in ((cast.county_a, "甲县获评省级试点"), (cast.county_b, "乙县获评国家示范")):
+        Bonus.objects.create(item=item, unit=unit, points=D(2), reason=reason, evidence=f"{reason}的文件",
+                             entered_by=cast.supervisor)  # fmt: skip
+    other = client_for(cast.reporter_b).get(f"/assessment/schemes/{published.pk}/")
+    assert other.status_code == 200
+    body = other.content.decode()
+    assert "乙县获评国家示范" in body
+    assert "甲县获评省级试点" not in body
+    assert "甲县获评省级试点的文件" not in body
+    everyone = client_for(cast.supervisor).get(f"/assessment/schemes/{published.pk}/").content.decode()
+    assert "甲县获评省级试点" in everyone
+    assert "乙县获评国家示范" in everyone

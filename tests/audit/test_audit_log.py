@@ -120,3 +120,15 @@ def test_nobody_but_the_auditor_reads_the_log(cast, client_for, who):
     client = client_for(getattr(cast, who))
     assert client.get("/audit/").status_code == 403
     assert client.get("/audit/?export=xlsx").status_code == 403
+
+
+def test_a_failed_login_with_control_characters_does_not_break_the_export(cast, client, client_for):
+    from tests.core.hostile import open_safely
+    from tuijin.audit.models import AuditAction
+    from tuijin.audit.services import record
+
+    # Stored before the login form refused control characters.
+    record(actor=None, action=AuditAction.LOGIN_FAILED, object_type="orgs.user", object_repr="evil\x01user",
+           attempted_username="evil\x07user")  # fmt: skip
+    wb = open_safely(client_for(cast.auditor).get("/audit/", {"export": "xlsx"}))
+    assert any("eviluser" in str(c.value) for row in wb.active.iter_rows() for c in row)

@@ -248,3 +248,13 @@ def test_the_sheet_page_offers_each_user_only_their_actions(world, escalated, cl
     page = client_for(world.cast.reporter_a).get(f"/liaison/{escalated.pk}/").content.decode()
     assert 'data-testid="part-overdue"' in page
     assert "升级至" in page
+
+
+@pytest.mark.parametrize("kind", ["soh", "bel", "formula", "colon"])
+def test_the_sent_sheets_export_opens_whatever_title_was_stored(world, sent, client_for, kind):
+    from tests.core.hostile import HOSTILE, holds, open_safely
+
+    stored, shown = HOSTILE[kind]
+    ContactSheet.objects.filter(pk=sent.pk).update(title=stored)  # stored before input was checked
+    wb = open_safely(client_for(world.cast.reporter_a).get("/liaison/sent/", {"export": "xlsx"}))
+    assert holds(wb, shown)

@@ -11,13 +11,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from tuijin.assessment import explain
 from tuijin.assessment.models import Result, ResultLine, Scheme
 from tuijin.assessment.queries import ResultsTable
 from tuijin.core import docx_layout
-from tuijin.core.excel import safe_cell
+from tuijin.core.excel import add_sheet, append_row, style_header
 from tuijin.indicators import analytics_tables as tables
 
 POINTS_FORMAT = "0.00"
@@ -60,15 +59,12 @@ def detail_rows(lines: list[ResultLine]) -> list[list]:
 
 def workbook(table: ResultsTable, lines: list[ResultLine]):
     wb = tables.workbook(ranking_table(table))
-    ws = wb.create_sheet(_("得分明细"))
+    ws = add_sheet(wb, _("得分明细"))
     headers = [_("单位"), _("考核项目"), _("分值"), _("计分规则"), _("得分"), _("计算过程"), _("数据来源")]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="206BC4")
-        cell.alignment = Alignment(horizontal="center")
+    append_row(ws, headers)
+    style_header(ws)
     for row in detail_rows(lines):
-        ws.append([safe_cell(v) for v in row])
+        append_row(ws, row)
         ws.cell(row=ws.max_row, column=5).number_format = POINTS_FORMAT
     for letter, width in zip("ABCDEFG", (14, 20, 8, 16, 10, 60, 30), strict=True):
         ws.column_dimensions[letter].width = width

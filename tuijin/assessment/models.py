@@ -128,6 +128,14 @@ def bonus_path(instance: Bonus, filename: str) -> str:
     return f"assessment/bonus/{instance.item.scheme.year}/{filename}"
 
 
+class BonusQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BonusQuerySet:
+        """The bonuses of units in the user's scope: a bonus's reason and evidence are the unit's own."""
+        from tuijin.core import policy
+
+        return policy.scope(self, user)
+
+
 class Bonus(models.Model):
     """A bonus the supervisor awards a unit under a bonus item, with its reason and evidence."""
 
@@ -139,6 +147,8 @@ class Bonus(models.Model):
     attachment = models.FileField(_("附件"), upload_to=bonus_path, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BonusQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("加分记录")

@@ -105,7 +105,9 @@ def _scheme_context(request, scheme, **extra) -> dict:
         "kinds": RuleKind.choices, "indicators": analytics.group_indicators(scheme.group),
         "weight_total": scheme.items.aggregate(s=Sum("weight"))["s"] or 0,
         "rows": extra.pop("rows", None) or _editor_rows(scheme),
-        "bonuses": Bonus.objects.filter(item__scheme=scheme).select_related("item", "unit", "entered_by"),
+        "bonuses": Bonus.objects.visible_to(request.user).filter(item__scheme=scheme).select_related(
+            "item", "unit", "entered_by"
+        ),
         "bonus_form": forms.BonusForm(scheme=scheme),
         "compute_form": forms.ComputeForm(initial={"month": latest.month if latest else 12}),
         "publish_form": forms.PublishResultsForm(initial={"version": scheme.version}),

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
+from tuijin.core import parsers, policy
 
 
 class TokenView(ObtainAuthToken):
@@ -18,6 +18,9 @@ class TokenView(ObtainAuthToken):
     Failed attempts count toward the same lockout as the login page (django-axes); a token
     handed out is audited like a login.
     """
+
+    # ObtainAuthToken names DRF's own parsers; ours refuse control characters before axes sees them.
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
 
     def post(self, request, *args, **kwargs):
         serializer = self.serializer_class(data=request.data, context={"request": request})

@@ -41,6 +41,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Length, Mm, Pt
 from docx.table import Table
 
+from tuijin.core.text import strip_control
+
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 TITLE_FONT, BODY_FONT, HEADING1_FONT, HEADING2_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
@@ -135,7 +137,7 @@ def _page_number(paragraph, align) -> None:
     else:
         fmt.left_indent = PAGE_NUMBER_SIZE
     for text, field in (("— ", False), ("", True), (" —", False)):
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(strip_control(text))
         set_font(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
         if field:
             _field(run, "PAGE")
@@ -149,7 +151,7 @@ def add_title(doc, text: str):
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _exact(paragraph, TITLE_LINE_SPACING)
     paragraph.paragraph_format.space_after = LINE_SPACING  # 标题下空一行
-    set_font(paragraph.add_run(text), TITLE_FONT, TITLE_SIZE)
+    set_font(paragraph.add_run(strip_control(text)), TITLE_FONT, TITLE_SIZE)
     return paragraph
 
 
@@ -160,7 +162,7 @@ def add_heading(doc, text: str, level: int = 1):
     paragraph = doc.add_paragraph()
     _exact(paragraph, indent=True)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    set_font(paragraph.add_run(text), HEADING1_FONT if level == 1 else HEADING2_FONT, BODY_SIZE)
+    set_font(paragraph.add_run(strip_control(text)), HEADING1_FONT if level == 1 else HEADING2_FONT, BODY_SIZE)
     return paragraph
 
 
@@ -171,8 +173,8 @@ def add_paragraph(doc, text: str, *, indent: bool = True, align: str = "justify"
     _exact(paragraph, indent=indent)
     paragraph.alignment = ALIGN[align]
     if bold_lead:
-        set_font(paragraph.add_run(bold_lead), font, BODY_SIZE, bold=True)
-    set_font(paragraph.add_run(text), font, BODY_SIZE)
+        set_font(paragraph.add_run(strip_control(bold_lead)), font, BODY_SIZE, bold=True)
+    set_font(paragraph.add_run(strip_control(text)), font, BODY_SIZE)
     return paragraph
 
 
@@ -187,7 +189,7 @@ def add_caption(doc, text: str):
     paragraph = doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _exact(paragraph, Pt(22))
-    set_font(paragraph.add_run(text), BODY_FONT, CAPTION_SIZE, bold=True)
+    set_font(paragraph.add_run(strip_control(text)), BODY_FONT, CAPTION_SIZE, bold=True)
     return paragraph
 
 
@@ -273,7 +275,7 @@ def _cell_xml(text: str, width: int, size: Length, *, bold: bool, align: str, ra
         f'<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/><w:ind w:firstLine="0"/>'
         f'<w:jc w:val="{"both" if align == "left" else align}"/></w:pPr><w:r><w:rPr><w:rFonts{fonts}/>'
         f'{"<w:b/>" if bold else ""}{colour}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
-        f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>'
+        f'<w:t xml:space="preserve">{escape(strip_control(text))}</w:t></w:r></w:p></w:tc>'
     )
 
 
@@ -327,5 +329,5 @@ def to_bytes(doc) -> bytes:
 
 def docx_response(doc, filename: str) -> HttpResponse:
     response = HttpResponse(to_bytes(doc), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(strip_control(filename))}"
     return response

@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from tuijin.core.text import NoControlCharacters
+
 
 def apply_validation_error(form: forms.Form, exc: ValidationError, *, password_field: str | None = None) -> None:
     """Show a service's ValidationError on the form: per field where it names one, else on top."""
@@ -14,3 +16,18 @@ def apply_validation_error(form: forms.Form, exc: ValidationError, *, password_f
         return
     for message in exc.messages:
         form.add_error(password_field if password_field in form.fields else None, message)
+
+
+class CleanTextMixin:
+    """Every text field refuses control characters, naming itself (`tuijin.core.text`).
+
+    Multi-line fields (a Textarea) keep tab and line breaks; single-line ones refuse those too.
+    Forms get it through their base (`TablerMixin` in orgs.forms), so new fields need nothing.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, (forms.CharField, forms.MultipleChoiceField, forms.ChoiceField)):
+                multiline = isinstance(field.widget, forms.Textarea)
+                field.validators.append(NoControlCharacters(str(field.label or name), multiline=multiline))

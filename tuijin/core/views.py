@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -9,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
 from tuijin.core import policy, todos
+from tuijin.core.forms import CleanTextMixin
 from tuijin.orgs import services as org_services
 from tuijin.orgs.ageing import password_expired
 from tuijin.orgs.queries import units_for
@@ -39,7 +41,19 @@ def set_language(request):
     return django_set_language(request)
 
 
+class LoginForm(CleanTextMixin, AuthenticationForm):
+    """A username with control characters is refused before anyone authenticates it: it could
+    never match an account, and it would otherwise land in the lockout records and the audit log."""
+
+    def clean(self):
+        # The login page shows the form's errors on top, not under each field.
+        for message in self.errors.pop("username", []):
+            self.add_error(None, message)
+        return super().clean()
+
+
 class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

@@ -6,7 +6,7 @@ read by their header row, so a user may reorder or add columns; a header block a
 table (label in column A, value in column B) supplies what every row shares, such as the
 unit and the period of an entry template.
 
-Writing uses openpyxl; every text that a user typed goes through `safe_cell`.
+Writing goes through `tuijin.core.excel`, the one writer of workbooks (safe cells and titles).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
 from tuijin.core import uploads
-from tuijin.core.excel import safe_cell
+from tuijin.core.excel import new_workbook, write_cell
+from tuijin.core.text import found, refusal
 from tuijin.indicators.models import Indicator, Report, Target
 from tuijin.orgs.models import Unit
 
@@ -91,9 +92,19 @@ def read_first_sheet(data: bytes) -> list[list[Any]]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
             raise WorkbookError(_("工作簿中没有工作表。"))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        cells = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except CalamineError as exc:
         raise WorkbookError(UNREADABLE) from exc
+    _refuse_control(cells)
+    return cells
+
+
+def _refuse_control(cells: list[list[Any]]) -> None:
+    """Every upload refuses a cell with control characters, naming the cell (`core.text`)."""
+    for r, row in enumerate(cells, start=1):
+        for c, value in enumerate(row, start=1):
+            if char := found(value):
+                raise WorkbookError(refusal(_("单元格 %(ref)s") % {"ref": f"{get_column_letter(c)}{r}"}, char))
 
 
 def _label(cell: Any) -> str:
@@ -183,15 +194,12 @@ class Column:
 
 
 def _sheet(title: str) -> tuple[Workbook, Any]:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    return wb, ws
+    return new_workbook(title)
 
 
 def _write_header(ws, row: int, columns: Sequence[Column]) -> None:
     for i, column in enumerate(columns, start=1):
-        cell = ws.cell(row=row, column=i, value=column.header)
+        cell = write_cell(ws, row, i, column.header)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -204,7 +212,7 @@ def _write_rows(ws, first_row: int, columns: Sequence[Column], rows: Iterable[Se
     last = first_row - 1
     for last, values in enumerate(rows, start=first_row):
         for i, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-            cell = ws.cell(row=last, column=i, value=safe_cell(value))
+            cell = write_cell(ws, last, i, value)
             if column.editable:
                 cell.protection = Protection(locked=False)
                 cell.fill = INPUT_FILL
@@ -253,8 +261,8 @@ def entry_template(
         ("截止日期", deadline.isoformat()),
     ]  # fmt: skip
     for r, (label, value) in enumerate(block, start=1):
-        ws.cell(row=r, column=1, value=label).font = Font(bold=True)
-        ws.cell(row=r, column=2, value=safe_cell(value))
+        write_cell(ws, r, 1, label).font = Font(bold=True)
+        write_cell(ws, r, 2, value)
     _write_header(ws, ENTRY_TABLE_ROW, ENTRY_COLUMNS)
     rows = []
     for indicator in indicators:

@@ -4,10 +4,11 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from tuijin.core.forms import CleanTextMixin
 from tuijin.orgs.models import ADMIN_ROLES, RankingGroup, Role, Unit, UnitType, User
 
 
-class TablerMixin:
+class TablerMixin(CleanTextMixin):
     """Give every widget Tabler's classes, so templates can render fields uniformly."""
 
     def __init__(self, *args, **kwargs):

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
 from tuijin.core import policy
-from tuijin.core.excel import build_sheet
+from tuijin.core.excel import add_sheet, append_row, build_sheet
 from tuijin.indicators.excel import WorkbookError, read_first_sheet
 from tuijin.indicators.services.catalogue import parse_decimal, parse_int
 from tuijin.orgs.models import Unit, User
@@ -443,12 +443,16 @@ def template_workbook(kind: str):
     """An empty workbook with the headers this import reads, and a second sheet that explains them."""
     headers = LIBRARY_HEADERS if kind == LIBRARY else PLAN_HEADERS
     wb = build_sheet(_("项目库") if kind == LIBRARY else _("年度计划"), headers, [])
-    notes = wb.create_sheet(_("填写说明"))
-    notes.append([_("带 * 的列必填；按项目编号识别项目：已有的项目更新，没有的新建；内容未变的行不作更改。")])
-    notes.append([_("整表导入：任何一行有错误，整表都不导入，并逐行列出错误。")])
+    notes = add_sheet(wb, _("填写说明"))
+    append_row(notes, [_("带 * 的列必填；按项目编号识别项目：已有的项目更新，没有的新建；内容未变的行不作更改。")])
+    append_row(notes, [_("整表导入：任何一行有错误，整表都不导入，并逐行列出错误。")])
     if kind == LIBRARY:
-        notes.append([_("实施主体、批次、节点模板填编码；领导、专员、代办员填登录账号；标签填名称，多个用顿号分隔。")])
-        notes.append([_("日期格式 2026-03-18；金额单位亿元。阶段不在此导入，请在项目页登记阶段变更。")])
+        append_row(
+            notes, [_("实施主体、批次、节点模板填编码；领导、专员、代办员填登录账号；标签填名称，多个用顿号分隔。")]
+        )
+        append_row(notes, [_("日期格式 2026-03-18；金额单位亿元。阶段不在此导入，请在项目页登记阶段变更。")])
     else:
-        notes.append([_("年度类别：新开工（须填计划开工月份）、续建、竣工（须填计划竣工月份）、前期；月份填 1–12。")])
+        append_row(
+            notes, [_("年度类别：新开工（须填计划开工月份）、续建、竣工（须填计划竣工月份）、前期；月份填 1–12。")]
+        )
     return wb
