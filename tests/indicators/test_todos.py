@@ -60,3 +60,12 @@ def test_home_page_lists_the_todos(cast, catalogue, client_for):
     with time_machine.travel(BEFORE_DEADLINE, tick=False):
         body = client_for(cast.reporter_a).get("/").content.decode()
     assert "填报2026年10月月报" in body
+
+
+def test_a_deadline_in_a_year_nobody_has_entered_is_a_todo_not_an_error(cast, catalogue, client_for):
+    # January 2027 is due in February 2027, a year the installed calendar does not know.
+    with time_machine.travel(dt.datetime(2027, 2, 9, 2, 0, tzinfo=dt.UTC), tick=False):
+        items = todos.for_user(cast.reporter_a)
+        assert [t.title for t in items] == ["2027 年节假日安排尚未录入，相关期限暂无法计算"]
+        assert items[0].level == "danger"
+        assert client_for(cast.reporter_a).get("/").status_code == 200

@@ -6,7 +6,10 @@ their items, most urgent first. Providers read only (one or two counting queries
 
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.module_loading import import_string
+
+from tuijin.core.workcalendar import UnknownCalendarYear
 
 PROVIDERS = (
     "tuijin.notifications.todos.for_user",
@@ -31,6 +34,22 @@ class Todo:
 
 def for_user(user) -> list[Todo]:
     items: list[Todo] = []
+    unknown: set[int] = set()
     for path in PROVIDERS:
-        items.extend(import_string(path)(user))
+        try:
+            items.extend(import_string(path)(user))
+        except UnknownCalendarYear as exc:  # a deadline in a year nobody has entered: say so
+            unknown.add(exc.year)
+    items += [_calendar_missing(year) for year in sorted(unknown)]
     return sorted(items, key=lambda t: LEVELS.get(t.level, 9))
+
+
+def _calendar_missing(year: int) -> Todo:
+    from django.utils.translation import gettext as _
+
+    return Todo(
+        _("%(y)d 年节假日安排尚未录入，相关期限暂无法计算") % {"y": year},
+        reverse("notifications:calendar"),
+        _("请系统管理员在“节假日”页面录入该年度的节假日和调休上班日。"),
+        level="danger",
+    )
