@@ -119,3 +119,9 @@ def test_marking_a_project_started_derives_the_count_again(
 def test_the_demo_derives_new_projects_instead_of_asking_for_them():
     spec = next(s for s in demo.SPECS if s.code == "NEW_PRJ")
     assert dict(spec.extra) == {"fed_by_projects": True, "project_figure": ProjectFigure.STARTED}
+
+
+def test_the_api_names_a_fed_figures_source(cast, fed_only, progress, client_for):
+    feed_indicator_values(year=YEAR, month=MONTH, actor=cast.supervisor)
+    rows = client_for(cast.supervisor).get("/api/v1/reports/", {"unit": "C-A"}).json()["results"]
+    assert [(r["indicator"], r["source"]) for r in rows] == [("FAI", "projects")]
