@@ -82,8 +82,12 @@ def as_decimal(number) -> Decimal | None:
 
 
 def counted(prefix: str = "") -> Q:
-    """Reports whose figures count: handed in (submitted, approved, accepted) and not empty."""
-    return Q(**{f"{prefix}submission__status__in": COUNTED_STATUSES, f"{prefix}value__isnull": False})
+    """Reports whose figures count: not empty, and handed in (submitted, approved, accepted) or
+    derived from the project library (最多报一次: a fed figure counts on its own, never waiting
+    for the unit's form). With a prefix (another report of the same indicator, joined through
+    `_last_year`), the indicator is the row's own, so its flag is read without a further join."""
+    handed_in = Q(**{f"{prefix}submission__status__in": COUNTED_STATUSES})
+    return Q(**{f"{prefix}value__isnull": False}) & (handed_in | Q(indicator__fed_by_projects=True))
 
 
 def _scaled(name: str) -> Cast:

@@ -14,7 +14,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tuijin.core import policy
-from tuijin.indicators.models import Direction, Frequency, Indicator, KeyWork, Kind, RankKey, Target, TimeProgressMode
+from tuijin.indicators.models import (
+    Direction,
+    Frequency,
+    Indicator,
+    KeyWork,
+    Kind,
+    ProjectFigure,
+    RankKey,
+    Target,
+    TimeProgressMode,
+)
 from tuijin.indicators.services import catalogue, imports
 from tuijin.orgs.models import RankingGroup, Unit
 
@@ -35,6 +45,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         model = Indicator
         fields = ["code", "name", "measure", "kind", "direction", "frequency", "decimals", "rank_key",
                   "time_progress_mode", "key_work", "key_work_name", "ranking_groups", "fed_by_projects",
+                  "project_figure",
                   "is_active", "sort_order", "description", "version"]  # fmt: skip
 
 
@@ -53,6 +64,7 @@ class IndicatorInputSerializer(serializers.Serializer):
         slug_field="code", queryset=RankingGroup.objects.all(), many=True, required=False, default=list
     )
     fed_by_projects = serializers.BooleanField(default=False)
+    project_figure = serializers.ChoiceField(choices=ProjectFigure.choices, default=ProjectFigure.INVESTMENT)
     is_active = serializers.BooleanField(default=True)
     sort_order = serializers.IntegerField(min_value=0, default=0)
     description = serializers.CharField(required=False, allow_blank=True, default="")

@@ -41,11 +41,16 @@ class ReportSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     status = serializers.CharField(source="submission.status", read_only=True)
     submission_version = serializers.IntegerField(source="submission.version", read_only=True)
+    # 最多报一次: "projects" for a figure derived from the project library (it counts on its own).
+    source = serializers.SerializerMethodField()
 
     class Meta:
         model = Report
         fields = ["id", "unit", "indicator", "year", "month", "value", "last_year_value", "remark", "submission",
-                  "status", "submission_version", "version", "updated_at"]  # fmt: skip
+                  "status", "submission_version", "version", "updated_at", "source"]  # fmt: skip
+
+    def get_source(self, report: Report) -> str:
+        return "projects" if report.indicator.fed_by_projects else "unit"
 
 
 class ReportInputSerializer(serializers.Serializer):

@@ -82,7 +82,16 @@ SPECS = [
         target=(3, 8),
     ),
     Spec("PRJ_INV", "重大项目完成投资", "亿元", Kind.CUMULATIVE, "PRJ", extra=(("fed_by_projects", True),)),
-    Spec("NEW_PRJ", "新开工重大项目", "个", Kind.COUNT, "PRJ", decimals=0, target=(12, 30)),
+    Spec(
+        "NEW_PRJ",
+        "新开工重大项目",
+        "个",
+        Kind.COUNT,
+        "PRJ",
+        decimals=0,
+        target=(4, 9),
+        extra=(("fed_by_projects", True), ("project_figure", "started")),
+    ),
     Spec(
         "PM25",
         "PM2.5平均浓度",
@@ -170,8 +179,8 @@ def _figures(units, indicators, targets, t: Timeline, rng) -> list[dict]:
     for unit in units:
         pace = PACE[unit.code]
         for spec in SPECS:
-            if spec.code == "PRJ_INV":
-                continue  # 最多报一次: summed from the projects' progress, never entered
+            if dict(spec.extra).get("fed_by_projects"):
+                continue  # 最多报一次: derived from the project library, never entered
             indicator, target = indicators[spec.code], targets[(unit.code, spec.code)]
             growth = rng.uniform(-0.04, 0.22)
             last_growth = rng.uniform(-0.02, 0.15)

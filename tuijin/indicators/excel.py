@@ -30,6 +30,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from tuijin.core import uploads
 from tuijin.core.excel import new_workbook, write_cell
 from tuijin.core.text import found, refusal
+from tuijin.indicators.excel_formulas import uncached_formula_cells
 from tuijin.indicators.models import Indicator, Report, Target
 from tuijin.orgs.models import Unit
 
@@ -169,12 +170,26 @@ def _header_block(cells: list[list[Any]], headers: dict[str, str], exclude: set[
 
 def report_rows(data: bytes) -> list[dict]:
     """Rows for `services.imports.reports_import` from an entry template or an all-units workbook."""
-    return sheet_rows(read_first_sheet(data), REPORT_HEADERS, required=("unit", "indicator", "year", "month", "value"))
+    cells = read_first_sheet(data)
+    refuse_uncached_formulas(data)
+    return sheet_rows(cells, REPORT_HEADERS, required=("unit", "indicator", "year", "month", "value"))
+
+
+def refuse_uncached_formulas(data: bytes) -> None:
+    """A formula whose result the file does not carry would read as blank and be skipped: refuse it."""
+    cells = uncached_formula_cells(data)
+    if cells:
+        raise WorkbookError(
+            _("单元格 %(cells)s 是公式，但文件中没有保存计算结果：请在 Excel 中打开、保存后再上传，或把公式改为数值。")
+            % {"cells": "、".join(cells)}
+        )
 
 
 def target_rows(data: bytes) -> list[dict]:
     """Rows for `services.imports.targets_import`; the 上半年节点 column becomes milestones {"6": …}."""
-    rows = sheet_rows(read_first_sheet(data), TARGET_HEADERS, required=("unit", "indicator", "year", "value"))
+    cells = read_first_sheet(data)
+    refuse_uncached_formulas(data)
+    rows = sheet_rows(cells, TARGET_HEADERS, required=("unit", "indicator", "year", "value"))
     for row in rows:
         half = row.pop("half", None)
         if not _blank(half):

@@ -11,6 +11,7 @@ from tuijin.indicators.models import (
     Indicator,
     KeyWork,
     Kind,
+    ProjectFigure,
     RankKey,
     TimeProgressMode,
 )
@@ -36,6 +37,10 @@ class IndicatorForm(VersionedForm):
         widget=forms.CheckboxSelectMultiple,
     )
     fed_by_projects = forms.BooleanField(label=_("由项目数据自动汇总（不在月报中填写）"), required=False)
+    project_figure = forms.TypedChoiceField(
+        label=_("汇总的项目数据"), choices=ProjectFigure.choices, initial=ProjectFigure.INVESTMENT, required=False,
+        empty_value=ProjectFigure.INVESTMENT,
+    )  # fmt: skip
     sort_order = forms.IntegerField(label=_("排序"), min_value=0, initial=0)
     description = forms.CharField(label=_("口径说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)

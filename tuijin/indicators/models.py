@@ -65,6 +65,14 @@ class TimeProgressMode(models.TextChoices):
     SEASONAL = "seasonal", _("按上年季节规律")
 
 
+class ProjectFigure(models.TextChoices):
+    """Which figure of the project library feeds an indicator (最多报一次), for the unit's projects
+    at or below it, months 1..M of the year."""
+
+    INVESTMENT = "investment", _("项目完成投资（1–N月累计，亿元）")
+    STARTED = "started", _("本年新开工项目个数（1–N月累计）")
+
+
 QUARTER_MONTHS = (3, 6, 9, 12)
 
 
@@ -86,8 +94,13 @@ class Indicator(models.Model):
     ranking_groups = models.ManyToManyField(
         RankingGroup, verbose_name=_("填报的排名组"), related_name="indicators", blank=True
     )
-    # 最多报一次: the unit's value is the sum of its projects' investment, never asked for in the form.
+    # 最多报一次: the unit's value is derived from its projects (`project_figure` says which figure),
+    # never asked for in the form; it counts as reported on its own.
     fed_by_projects = models.BooleanField(_("由项目数据自动汇总"), default=False)
+    project_figure = models.CharField(
+        _("汇总的项目数据"), max_length=16, choices=ProjectFigure.choices, default=ProjectFigure.INVESTMENT,
+        help_text=_("由项目数据自动汇总时，取项目库的哪一项"),
+    )  # fmt: skip
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     description = models.TextField(_("口径说明"), blank=True)

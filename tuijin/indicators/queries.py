@@ -47,6 +47,11 @@ def due_indicators(unit: Unit, month: int) -> QuerySet[Indicator]:
     )
 
 
+def asked_indicators(unit: Unit, month: int) -> QuerySet[Indicator]:
+    """The due indicators the unit is asked for (最多报一次: not those the project library feeds)."""
+    return due_indicators(unit, month).filter(fed_by_projects=False)
+
+
 def plain(number: Decimal | None) -> str:
     """A number as typed, without trailing zeros or exponent ("" for none): 12.5000 → 12.5."""
     if number is None:

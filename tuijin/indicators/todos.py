@@ -27,7 +27,7 @@ def for_user(user) -> list[Todo]:
 
 def _reporter(user) -> list[Todo]:
     year, month = periods.current_period()
-    if not queries.due_indicators(user.unit, month).exists():
+    if not queries.asked_indicators(user.unit, month).exists():  # fed figures ask nothing of the unit
         return []
     submission = Submission.objects.filter(unit=user.unit, year=year, month=month).first()
     status = submission.status if submission else SubmissionStatus.DRAFT

@@ -102,10 +102,13 @@ def _fill_context(request, unit, year, month, rows, submission, errors=None, *, 
         shown = {f.text for f in row.findings}
         row.errors = [e for e in errors.get(row.indicator.code, []) if e not in shown]  # each message once
     locked = periods.is_locked(year, month)
-    editable = not locked and (submission is None or submission.status in reporting.EDITABLE_STATUSES)
+    # 最多报一次: a unit whose every due figure comes from the project library is asked nothing.
+    fed_only = bool(rows) and not any(row.fillable for row in rows)
+    editable = not locked and not fed_only and (submission is None or submission.status in reporting.EDITABLE_STATUSES)
     return {
         "unit": unit, "year": year, "month": month, "rows": rows, "submission": submission,
         "version": submission.version if submission else 0, "locked": locked, "editable": editable,
+        "fed_only": fed_only,
         "deadline": periods.deadline(year, month), "form_errors": errors.get("__all__", []),
         "previous": periods.previous_period(year, month), "next": _next_period(year, month),
         "pending": queries.pending_corrections(unit, year, month) if locked else {},

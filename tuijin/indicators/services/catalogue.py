@@ -23,13 +23,13 @@ from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, deleted, diff, record, snapshot
 from tuijin.core import policy
 from tuijin.core.concurrency import StaleEditError, lock_current
-from tuijin.indicators.models import Indicator, KeyWork, ReportingRule, Target
+from tuijin.indicators.models import Indicator, KeyWork, Kind, ProjectFigure, ReportingRule, Target
 from tuijin.orgs.models import RankingGroup, Unit, User
 
 KEYWORK_FIELDS = ("code", "name", "sort_order")
 INDICATOR_FIELDS = (
     "code", "name", "measure", "kind", "direction", "frequency", "decimals", "rank_key", "time_progress_mode",
-    "key_work", "fed_by_projects", "is_active", "sort_order", "description",
+    "key_work", "fed_by_projects", "project_figure", "is_active", "sort_order", "description",
 )  # fmt: skip
 # Changing these once figures exist would change what the stored figures mean.
 MEANING_FIELDS = ("kind", "frequency")
@@ -191,6 +191,8 @@ def _indicator_snapshot(indicator: Indicator) -> dict:
 def _validate_indicator(indicator: Indicator) -> None:
     if indicator.decimals > MAX_DECIMALS:
         raise ValidationError({"decimals": _("小数位数须在 0 到 %(n)d 之间。") % {"n": MAX_DECIMALS}})
+    if indicator.fed_by_projects and indicator.project_figure == ProjectFigure.STARTED and indicator.kind != Kind.COUNT:
+        raise ValidationError({"project_figure": _("新开工项目个数只能汇总到“累计个数”类指标。")})
     indicator.full_clean()
 
 

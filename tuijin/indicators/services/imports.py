@@ -15,7 +15,7 @@ Each batch records one audit event with its counts.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -29,18 +29,15 @@ from django.utils.translation import gettext_lazy
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
 from tuijin.core import policy
-from tuijin.indicators import periods
 from tuijin.indicators.models import (
     ImportBatch,
     Indicator,
-    Report,
-    ReportRevision,
     RevisionKind,
     Submission,
     SubmissionStatus,
     Target,
 )
-from tuijin.indicators.services import bulk_sql
+from tuijin.indicators.services import bulk_sql, figures
 from tuijin.indicators.services.catalogue import (
     clean_milestones,
     parse_decimal,
@@ -53,7 +50,7 @@ from tuijin.orgs.models import Unit, User
 
 SOURCE_API = "api"
 SOURCE_EXCEL = "excel"
-MAX_REMARK = 2000
+MAX_REMARK = figures.MAX_REMARK
 MAX_REASON = 500
 WRITE_BATCH = 2000
 PROGRESS_EVERY = 2000
@@ -134,25 +131,23 @@ def _parse_month(raw: Any) -> int:
 
 
 def _parse_period(row: _Row, errors: list, with_month: bool) -> None:
-    row.year = _parse_field(row, errors, "year", _parse_year) or 0
-    if row.year:
+    """Parse the year (and month) as integers. A report's period is checked by the figures'
+    validation; a target's year here. 0 is a value (refused there), not a missing cell."""
+    year = _parse_field(row, errors, "year", _parse_year)
+    row.year = 0 if year is None else year
+    if not with_month and year is not None:
         try:
-            validate_year(row.year)
+            validate_year(year)
         except ValidationError as exc:
             errors.append(_error(row.raw, row.index, "year", " ".join(exc.messages)))
             row.year = 0
     if with_month:
-        row.month = _parse_field(row, errors, "month", _parse_month) or 0
-        if row.month and not (1 <= row.month <= 12):
-            errors.append(_error(row.raw, row.index, "month", _("月份须在 1 到 12 之间。")))
-            row.month = 0
+        month = _parse_field(row, errors, "month", _parse_month)
+        row.month = 0 if month is None else month
 
 
 def _parse_remark(raw: Any) -> str:
-    text = str(raw).strip()
-    if len(text) > MAX_REMARK:
-        raise ValidationError(_("说明不能超过 %(n)d 字。") % {"n": MAX_REMARK})
-    return text
+    return str(raw).strip()  # its length is checked with the figure
 
 
 def _resolve(rows: list[_Row], errors: list, actor: User, scope_message: str) -> None:
@@ -266,164 +261,62 @@ def reports_import(
         row.value = _parse_field(row, errors, "value", parse_decimal)
         row.last_year_value = _parse_field(row, errors, "last_year_value", parse_decimal, required=False)
         row.remark = _parse_field(row, errors, "remark", _parse_remark, required=False)
-        if row.indicator and row.month and not row.indicator.is_due(row.month):
-            message = _("季度指标“%(i)s”只在 3、6、9、12 月填报。") % {"i": row.indicator.name}
-            errors.append(_error(row.raw, row.index, "month", message))
-            row.month = 0
 
     _chunked_progress(parsed, progress, parse_one)
     _check_pairs(parsed, errors, key=lambda r: (r.unit_id, r.indicator_id, r.year, r.month) if r.month else None)
     if errors:
+        # The rows that parsed are checked as the write would check them, so one answer lists every problem.
+        bad = {e["row"] for e in errors}
+        complete = [r for r in parsed if r.indicator and r.raw.get("_row", r.index + 1) not in bad]
+        found = figures.check_writes(
+            _writes(complete), {r.indicator_id: r.indicator for r in complete}, timezone.localdate()
+        )
+        errors.extend(_figure_error(complete, e) for e in found)
         raise ImportRejected(_sorted_errors(errors))
     with transaction.atomic():
         return _write_reports(actor, parsed, reason, source, file_name, checksum, batch)
 
 
 def _write_reports(actor, rows, reason, source, file_name, checksum, batch) -> ImportResult:
-    unit_ids = {r.unit_id for r in rows}
-    years, months = {r.year for r in rows}, {r.month for r in rows}
-    locked = periods.locked_periods({(y, m) for y in years for m in months})
-    # Plain tuples, not model instances: at 100,000 rows, building models costs seconds.
-    submissions = {
-        (unit_id, year, month): (pk, status)
-        for pk, unit_id, year, month, status in Submission.objects.select_for_update()
-        .filter(unit_id__in=unit_ids, year__in=years, month__in=months)
-        .order_by("pk")
-        .values_list("pk", "unit_id", "year", "month", "status")
-    }
-    existing = {
-        (u, i, y, m): _Stored(pk, value, last, remark, sub)
-        for pk, u, i, y, m, value, last, remark, sub in Report.objects.select_for_update()
-        .filter(unit_id__in=unit_ids, indicator_id__in={r.indicator_id for r in rows}, year__in=years, month__in=months)
-        .order_by("pk")
-        .values_list(
-            "pk", "unit_id", "indicator_id", "year", "month", "value", "last_year_value", "remark", "submission_id"
-        )
-    }
-    plan = _ReportPlan()
-    for row in rows:
-        plan.add(row, existing.get(_key(row)), submissions, locked)
-    if plan.revised and not reason:
-        message = _("本批数据写入已锁定的期间或修改已报送的数据（共 %(n)d 行），须填写原因。") % {
-            "n": len(plan.revised)
-        }
-        raise ImportRejected([{"row": None, "field": "reason", "message": message}])
     batch = _open_batch(batch, actor, ImportBatch.Kind.REPORTS, source, file_name, checksum, reason, len(rows))
-    kind = RevisionKind.IMPORT if source == SOURCE_EXCEL else RevisionKind.API
-    plan.write(actor=actor, batch=batch, reason=reason, kind=kind, submissions=submissions)
-    return _close_batch(batch, actor, len(plan.new), len(plan.changed), len(rows))
-
-
-def _key(row: _Row) -> tuple[int, int, int, int]:
-    return (row.unit_id, row.indicator_id, row.year, row.month)
-
-
-@dataclass(frozen=True)
-class _Stored:
-    pk: int
-    value: Decimal | None
-    last_year_value: Decimal | None
-    remark: str
-    submission_id: int
-
-
-@dataclass
-class _ReportPlan:
-    """What a batch of valid rows does to the stored figures; `write` applies it in bulk."""
-
-    new: list[tuple[tuple, _Row]] = field(default_factory=list)
-    changed: list[tuple[_Stored, Decimal, Decimal | None, str]] = field(default_factory=list)
-    new_submissions: set[tuple[int, int, int]] = field(default_factory=set)
-    touched_submissions: set[int] = field(default_factory=set)
-    # (report key, old value, new value, old last-year, new last-year) of figures that keep a revision
-    revised: list[tuple] = field(default_factory=list)
-
-    def add(self, row: _Row, stored: _Stored | None, submissions: dict, locked: set) -> None:
-        period_locked = (row.year, row.month) in locked
-        key = _key(row)
-        if stored is None:
-            self.new.append((key, row))
-            sub_key = (row.unit_id, row.year, row.month)
-            if sub_key in submissions:
-                self.touched_submissions.add(submissions[sub_key][0])
-            else:
-                self.new_submissions.add(sub_key)
-            if period_locked:
-                self.revised.append((key, None, row.value, None, row.last_year_value))
-            return
-        new_last = stored.last_year_value if row.last_year_value is None else row.last_year_value
-        new_remark = stored.remark if row.remark is None else row.remark
-        if (stored.value, stored.last_year_value, stored.remark) == (row.value, new_last, new_remark):
-            return  # unchanged: no revision, no version bump
-        status = submissions[(row.unit_id, row.year, row.month)][1]
-        if period_locked or status != SubmissionStatus.DRAFT:
-            self.revised.append((key, stored.value, row.value, stored.last_year_value, new_last))
-        self.changed.append((stored, row.value, new_last, new_remark))
-        self.touched_submissions.add(stored.submission_id)
-
-    def write(self, *, actor: User, batch: ImportBatch, reason: str, kind: str, submissions: dict) -> None:
-        now = timezone.now()
-        created_subs = Submission.objects.bulk_create(self._submissions(actor, now), batch_size=WRITE_BATCH)
-        sub_ids = {k: v[0] for k, v in submissions.items()} | {(s.unit_id, s.year, s.month): s.pk for s in created_subs}
-        at = bulk_sql.db_datetime(now)
-        bulk_sql.insert_rows(
-            Report,
-            ["submission", "unit", "indicator", "year", "month", "value", "last_year_value", "remark", "version",
-             "updated_by", "updated_at"],
-            (
-                (sub_ids[(u, y, m)], u, i, y, m, bulk_sql.db_decimal(row.value),
-                 bulk_sql.db_decimal(row.last_year_value), row.remark or "", 1, actor.pk, at)
-                for (u, i, y, m), row in self.new
-            ),
+    try:
+        outcome = figures.figures_write(
+            actor=actor, writes=_writes(rows), source=SOURCES[source], reason=reason, reason_required=True, batch=batch,
+            indicators={r.indicator_id: r.indicator for r in rows},
         )  # fmt: skip
-        bulk_sql.update_rows(
-            Report,
-            ["value", "last_year_value", "remark", "updated_by", "updated_at"],
-            (
-                (bulk_sql.db_decimal(value), bulk_sql.db_decimal(last), remark, actor.pk, at, stored.pk)
-                for stored, value, last, remark in self.changed
-            ),
-            bump_version=True,
-        )
-        touched = sorted(self.touched_submissions)
-        for start in range(0, len(touched), 500):
-            Submission.objects.filter(pk__in=touched[start : start + 500]).update(
-                version=F("version") + 1, updated_at=now
-            )
-        self._write_revisions(actor, batch, reason, kind, at)
-
-    def _submissions(self, actor: User, now) -> list[Submission]:
-        # Figures loaded by a supervisor are official: a new month is accepted as it stands.
-        return [
-            Submission(unit_id=u, year=y, month=m, status=SubmissionStatus.ACCEPTED, submitted_by=actor,
-                       submitted_at=now, accepted_by=actor, accepted_at=now)
-            for u, y, m in sorted(self.new_submissions)
-        ]  # fmt: skip
-
-    def _write_revisions(self, actor: User, batch: ImportBatch, reason: str, kind: str, at) -> None:
-        if not self.revised:
-            return
-        by_key = _report_ids([key for key, *_ in self.revised])  # new rows got their ids just now
-        bulk_sql.insert_rows(
-            ReportRevision,
-            ["report", "kind", "old_value", "new_value", "old_last_year_value", "new_last_year_value", "reason",
-             "batch", "changed_by", "changed_at"],
-            (
-                (by_key[key], kind, bulk_sql.db_decimal(old), bulk_sql.db_decimal(new), bulk_sql.db_decimal(old_last),
-                 bulk_sql.db_decimal(new_last), reason, batch.pk, actor.pk, at)
-                for key, old, new, old_last, new_last in self.revised
-            ),
-        )  # fmt: skip
+    except figures.FiguresRejected as exc:
+        raise ImportRejected(_sorted_errors([_figure_error(rows, e) for e in exc.errors])) from None
+    touched = sorted(outcome.submissions)
+    now = timezone.now()
+    for start in range(0, len(touched), 500):
+        Submission.objects.filter(pk__in=touched[start : start + 500]).update(version=F("version") + 1, updated_at=now)
+    return _close_batch(batch, actor, outcome.created, outcome.updated, len(rows))
 
 
-def _report_ids(keys: list[tuple]) -> dict[tuple, int]:
-    """Ids of reports by (unit, indicator, year, month), in one query."""
-    units, indicators = {k[0] for k in keys}, {k[1] for k in keys}
-    years, months = {k[2] for k in keys}, {k[3] for k in keys}
-    rows = Report.objects.filter(
-        unit_id__in=units, indicator_id__in=indicators, year__in=years, month__in=months
-    ).values_list("unit_id", "indicator_id", "year", "month", "pk")
-    return {(u, i, y, m): pk for u, i, y, m, pk in rows}
+def _writes(rows: list[_Row]) -> list[figures.Write]:
+    return [
+        figures.Write(r.unit_id, r.indicator_id, r.year, r.month, r.value, _kept(r.last_year_value), _kept(r.remark))
+        for r in rows
+    ]
+
+
+def _kept(value):
+    return figures.KEEP if value is None else value  # a column left out (or empty) keeps what is stored
+
+
+# Figures loaded by a supervisor are official: a new month is accepted as it stands, and they
+# may go into a locked period (with a reason).
+SOURCES = {
+    SOURCE_EXCEL: figures.Source(RevisionKind.IMPORT, SubmissionStatus.ACCEPTED, may_write_locked=True),
+    SOURCE_API: figures.Source(RevisionKind.API, SubmissionStatus.ACCEPTED, may_write_locked=True),
+}
+
+
+def _figure_error(rows: list[_Row], error: figures.FigureError) -> dict:
+    if error.index < 0:
+        return {"row": None, "field": error.field, "message": error.message}
+    row = rows[error.index]
+    return _error(row.raw, row.index, error.field, error.message)
 
 
 # --- targets -------------------------------------------------------------------------------

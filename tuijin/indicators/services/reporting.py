@@ -31,11 +31,11 @@ from tuijin.indicators.models import (
     CorrectionRequest,
     Indicator,
     Report,
-    ReportRevision,
     RevisionKind,
     Submission,
     SubmissionStatus,
 )
+from tuijin.indicators.services import figures
 from tuijin.orgs.models import Unit, User
 
 EDITABLE_STATUSES = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
@@ -69,14 +69,10 @@ def _require_head_of(actor: User, unit: Unit) -> None:
 
 
 def _require_open(year: int, month: int) -> None:
-    today = timezone.localdate()
-    if (year, month) > (today.year, today.month):
-        raise _form_error(_("%(year)d年%(month)d月尚未开始，不能填报。") % {"year": year, "month": month})
-    if periods.is_locked(year, month, today):
-        raise _form_error(
-            _("%(year)d年%(month)d月已过截止日（%(deadline)s）并锁定，不能再修改；如需更正，请提出更正申请。")
-            % {"year": year, "month": month, "deadline": periods.deadline(year, month).isoformat()}
-        )
+    if (year, month) > figures.open_period():
+        raise _form_error(figures.future_message(year, month, figures.open_period()))
+    if periods.is_locked(year, month):
+        raise _form_error(figures.locked_message(year, month))
 
 
 def _form_error(message: str) -> ValidationError:
@@ -144,56 +140,55 @@ def submission_save_draft(
     submission = submission_for_update(unit, year, month, expected_version)
     if submission.status not in EDITABLE_STATUSES:
         raise _form_error(_("月报已报送，不能再修改；如需修改，请联系审核人退回。"))
-    asked = {i.pk for i in queries.due_indicators(unit, month) if not i.fed_by_projects}
+    asked = set(queries.asked_indicators(unit, month).values_list("pk", flat=True))
     errors = {e.indicator.code: [_("本单位本月无需填报该指标。")] for e in entries if e.indicator.pk not in asked}
     if errors:
         raise ValidationError(errors)
-    reports = {r.indicator_id: r for r in Report.objects.select_for_update().filter(unit=unit, year=year, month=month)}
-    changes: dict[str, list] = {}
-    for entry in entries:
-        try:
-            changes.update(_write_report(submission, reports.get(entry.indicator.pk), entry, actor))
-        except ValidationError as exc:
-            errors[entry.indicator.code] = exc.messages
-    if errors:
-        raise ValidationError(errors)
+    writes = [
+        figures.Write(unit.pk, e.indicator.pk, year, month, e.value, e.last_year_value, (e.remark or "").strip())
+        for e in entries
+    ]
+    returned = submission.status == SubmissionStatus.RETURNED
+    reason = _("退回后修改：%(reason)s") % {"reason": submission.returned_reason} if returned else ""
+    try:
+        outcome = figures.figures_write(
+            actor=actor,
+            writes=writes,
+            source=REPORTER,
+            reason=reason,
+            indicators={e.indicator.pk: e.indicator for e in entries},
+        )
+    except figures.FiguresRejected as exc:
+        raise _entry_errors(exc, entries) from None
     submission.version += 1
     submission.save()
-    record(actor=actor, action=AuditAction.UPDATE, obj=submission, changes=changes)
+    record(actor=actor, action=AuditAction.UPDATE, obj=submission, changes=_changes(outcome, entries))
     return submission
 
 
-def _write_report(submission: Submission, report: Report | None, entry: Entry, actor: User) -> dict[str, list]:
-    """Create or update one figure; returns its audit changes (empty when nothing changed)."""
-    new = {"value": entry.value, "last_year_value": entry.last_year_value, "remark": (entry.remark or "").strip()}
-    if report is None:
-        report = Report(
-            submission=submission, unit=submission.unit, indicator=entry.indicator, year=submission.year,
-            month=submission.month, version=0,
-        )  # fmt: skip
-    old = {name: getattr(report, name) for name in REPORT_FIELDS}
-    changed = {name: [_plain(old[name]), _plain(new[name])] for name in REPORT_FIELDS if old[name] != new[name]}
-    if not changed:
-        return {}
-    for name, value in new.items():
-        setattr(report, name, value)
-    report.clean_fields(exclude=["submission", "unit", "indicator", "updated_by"])
-    if report.pk and _resubmitted_figure_changed(submission, old, new):
-        ReportRevision.objects.create(
-            report=report, kind=RevisionKind.RETURN, old_value=old["value"], new_value=new["value"],
-            old_last_year_value=old["last_year_value"], new_last_year_value=new["last_year_value"],
-            reason=_("退回后修改：%(reason)s") % {"reason": submission.returned_reason}, changed_by=actor,
-        )  # fmt: skip
-    report.version += 1
-    report.updated_by = actor
-    report.save()
-    return {f"{entry.indicator.code}.{name}": change for name, change in changed.items()}
+# The reporter writes the unit's own open month; a change after a return keeps its old value.
+REPORTER = figures.Source(revision_kind=RevisionKind.RETURN)
 
 
-def _resubmitted_figure_changed(submission: Submission, old: dict, new: dict) -> bool:
-    # A value that was handed in once and is changed after a return keeps its old value.
-    was_submitted = submission.status == SubmissionStatus.RETURNED and submission.submitted_at is not None
-    return was_submitted and (old["value"], old["last_year_value"]) != (new["value"], new["last_year_value"])
+def _entry_errors(exc: figures.FiguresRejected, entries: Sequence[Entry]) -> ValidationError:
+    """The service's errors keyed by indicator code, as the form shows them ("__all__" for the form)."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        key = NON_FIELD_ERRORS if error.field == NON_FIELD_ERRORS else entries[error.index].indicator.code
+        errors.setdefault(key, []).append(error.message)
+    return ValidationError(errors)
+
+
+def _changes(outcome: figures.Outcome, entries: Sequence[Entry]) -> dict[str, list]:
+    """Audit changes {"FAI.value": [old, new]} of the figures that changed."""
+    codes = {e.indicator.pk: e.indicator.code for e in entries}
+    changes: dict[str, list] = {}
+    for write, old, last, remark in outcome.changes:
+        before = (old.value, old.last_year_value, old.remark) if old else (None, None, "")
+        for name, a, b in zip(REPORT_FIELDS, before, (write.value, last, remark), strict=True):
+            if a != b:
+                changes[f"{codes[write.indicator_id]}.{name}"] = [_plain(a), _plain(b)]
+    return changes
 
 
 def _plain(value):
@@ -310,6 +305,10 @@ def correction_request(
         errors["proposed_value"] = [_("请填写更正后的值。")]
     elif (proposed_value, proposed_last_year_value) == (report.value, report.last_year_value):
         errors["proposed_value"] = [_("更正后的值与当前值相同。")]
+    for name, number in (("proposed_value", proposed_value), ("proposed_last_year_value", proposed_last_year_value)):
+        message = None if number is None else figures.number_error(report.indicator, number)
+        if message and name not in errors:
+            errors[name] = [message]
     if CorrectionRequest.objects.filter(report=report, status=CorrectionRequest.Status.PENDING).exists():
         errors["__all__"] = [_("该数值已有待审批的更正申请。")]
     if errors:
@@ -326,6 +325,10 @@ def correction_request(
     return correction
 
 
+# An approved correction changes a locked figure; the superseded value stays in history.
+CORRECTION = figures.Source(revision_kind=RevisionKind.CORRECTION, may_write_locked=True)
+
+
 def _lock_pending(actor: User, correction: CorrectionRequest) -> CorrectionRequest:
     policy.require(actor, "report.accept", correction.report.unit)
     correction = CorrectionRequest.objects.select_for_update().select_related("report").get(pk=correction.pk)
@@ -340,15 +343,15 @@ def correction_approve(*, actor: User, correction: CorrectionRequest, note: str 
     correction = _lock_pending(actor, correction)
     report = lock_current(correction.report, None)
     old = (report.value, report.last_year_value)
-    ReportRevision.objects.create(
-        report=report, kind=RevisionKind.CORRECTION, old_value=old[0], new_value=correction.proposed_value,
-        old_last_year_value=old[1], new_last_year_value=correction.proposed_last_year_value,
-        reason=correction.reason, changed_by=actor,
+    write = figures.Write(
+        report.unit_id, report.indicator_id, report.year, report.month, correction.proposed_value,
+        correction.proposed_last_year_value,
     )  # fmt: skip
-    report.value, report.last_year_value = correction.proposed_value, correction.proposed_last_year_value
-    report.version += 1
-    report.updated_by = actor
-    report.save()
+    try:
+        figures.figures_write(actor=actor, writes=[write], source=CORRECTION, reason=correction.reason)
+    except figures.FiguresRejected as exc:
+        raise ValidationError([e.message for e in exc.errors]) from None
+    report.refresh_from_db()
     record(
         actor=actor, action=AuditAction.UPDATE, obj=report, note=correction.reason,
         changes={"value": [_plain(old[0]), _plain(report.value)],

@@ -50,6 +50,7 @@ from tuijin.projects.models import (
     Stage,
     StageChange,
 )
+from tuijin.projects.services import progress
 
 PROJECT_FIELDS = (
     "code", "national_code", "name", "unit", "industry", "address", "longitude", "latitude", "total_investment",
@@ -268,6 +269,8 @@ def project_change_stage(
     if to_stage == Stage.STARTED and project.started_on is None:
         project.started_on = on_date
         _mark_checkpoint(project, CheckpointKey.START, on_date)
+        # 最多报一次: indicators counting started projects are derived again from that month on.
+        progress.enqueue_feed(actor=actor, year=on_date.year, month=on_date.month, units=[project.unit])
     if to_stage == Stage.COMPLETED:
         project.completed_on = on_date
         _mark_checkpoint(project, CheckpointKey.COMPLETION, on_date)
