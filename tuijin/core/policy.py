@@ -45,6 +45,9 @@ RULES: dict[str, frozenset[str]] = {
     "user.manage": frozenset({Role.SYSADMIN}),
     "role.assign": frozenset({Role.SECADMIN}),
     "audit.read": frozenset({Role.AUDITOR}),
+    # Every account lists and revokes its own API tokens (AUTHENTICATED); the security
+    # administrator lists and revokes anyone's (tuijin.orgs.tokens.may_manage).
+    "token.manage": frozenset({Role.SECADMIN}),
     # Indicators and monthly reporting. Catalogue changes also need a city-level supervisor
     # (policy.sees_all); target, acceptance and import rows are checked against the scope.
     "indicator.view": BUSINESS_ROLES,

@@ -20,6 +20,7 @@ from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, deleted, diff, record, snapshot
 from tuijin.core import policy
 from tuijin.core.concurrency import lock_current
+from tuijin.orgs import tokens
 from tuijin.orgs.models import ADMIN_ROLES, RankingGroup, Role, RoleGrant, Unit, UnitType, User
 
 UNIT_FIELDS = ("code", "name", "short_name", "type", "parent", "sort_order", "is_active", "ranking_groups")
@@ -233,6 +234,8 @@ def user_update(*, actor: User, user: User, expected_version: int | None, **fiel
     user.version += 1
     user.save()
     record(actor=actor, action=AuditAction.UPDATE, obj=user, changes=diff(before, _user_snapshot(user)))
+    if not user.is_active:
+        tokens.tokens_end_all(user=user, actor=actor, reason=tokens.REASON_DEACTIVATED)
     return user
 
 
@@ -247,6 +250,7 @@ def user_reset_password(*, actor: User, user: User, password: str) -> User:
     user.version += 1
     user.save()
     record(actor=actor, action=AuditAction.PASSWORD, obj=user, note=_("管理员重置密码"))
+    tokens.tokens_end_all(user=user, actor=actor, reason=tokens.REASON_PASSWORD)
     return user
 
 
@@ -260,6 +264,7 @@ def user_change_own_password(*, user: User, new_password: str) -> User:
     user.version += 1
     user.save()
     record(actor=user, action=AuditAction.PASSWORD, obj=user, note=_("本人修改密码"))
+    tokens.tokens_end_all(user=user, actor=user, reason=tokens.REASON_PASSWORD)
     return user
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tuijin.orgs import views
+from tuijin.orgs import views, views_tokens
 
 app_name = "orgs"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
     path("users/<str:username>/", views.user_edit, name="user_edit"),
     path("users/<str:username>/password/", views.user_reset_password, name="user_reset_password"),
     path("users/<str:username>/roles/", views.user_roles, name="user_roles"),
+    path("users/<str:username>/tokens/", views_tokens.user_tokens, name="user_tokens"),
+    path("users/<str:username>/tokens/<int:pk>/revoke/", views_tokens.user_token_revoke, name="user_token_revoke"),
 ]
