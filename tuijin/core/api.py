@@ -9,8 +9,10 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from tuijin.core import policy
+from tuijin.core.concurrency import EditConflict, is_stale
 from tuijin.orgs import tokens
 
 
@@ -75,3 +77,10 @@ def open_to_drf(urlpatterns: list) -> list:
         else:
             pattern.callback.login_required = False
     return urlpatterns
+
+
+def exception_handler(exc, context):
+    """DRF's handler, with a stale edit answered 409 Conflict (the web pages refuse it too)."""
+    if is_stale(exc) and not isinstance(exc, EditConflict):
+        exc = EditConflict()
+    return drf_exception_handler(exc, context)

@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
+from tuijin.core.concurrency import require_api_version
 from tuijin.orgs.models import ADMIN_ROLES, Role, Unit
 
 if TYPE_CHECKING:
@@ -226,7 +227,12 @@ class PolicyPermission(BasePermission):
             self.message = _("首次登录须先修改密码。")
             return False
         action = _action_for(view, request)
-        return action is not None and allows(request.user, action)
+        if action is None or not allows(request.user, action):
+            return False
+        # Every API update names the version it read (428 without it): one place, so a new
+        # endpoint cannot forget it (tests/core/test_api_versions.py walks the schema).
+        require_api_version(view, request)
+        return True
 
     def has_object_permission(self, request, view, obj) -> bool:
         unit_of = getattr(view, "policy_unit", None)

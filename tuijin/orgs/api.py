@@ -163,6 +163,7 @@ class UserInputSerializer(serializers.Serializer):
 
 class RolesInputSerializer(serializers.Serializer):
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=True)
+    version = serializers.IntegerField(help_text="读取时账号的 version")
 
 
 class UserViewSet(viewsets.ReadOnlyModelViewSet):
@@ -191,7 +192,10 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         try:
             user = services.roles_set(
-                actor=request.user, user=self.get_object(), roles=serializer.validated_data["roles"]
+                actor=request.user,
+                user=self.get_object(),
+                roles=serializer.validated_data["roles"],
+                expected_version=serializer.validated_data["version"],
             )
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
@@ -218,10 +222,13 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     permission_classes = [policy.PolicyPermission]
     policy = {"list": policy.AUTHENTICATED, "retrieve": policy.AUTHENTICATED, "destroy": policy.AUTHENTICATED}
     serializer_class = ApiTokenSerializer
+    queryset = ApiToken.objects.none()  # for the schema; get_queryset scopes every request
 
     def get_queryset(self):
         user = self.request.user
         qs = ApiToken.objects.select_related("user")
+        if not policy.is_active_user(user):
+            return qs.none()
         if not policy.allows(user, "token.manage"):
             return qs.filter(user=user)
         if self.request.query_params.get("user"):

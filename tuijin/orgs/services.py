@@ -285,12 +285,12 @@ def validate_roles(user: User, roles: set[str]) -> None:
 
 
 @transaction.atomic
-def roles_set(*, actor: User, user: User, roles: Iterable[str]) -> User:
+def roles_set(*, actor: User, user: User, roles: Iterable[str], expected_version: int | None = None) -> User:
     """Replace the user's roles (security administrator only, never on their own account)."""
     policy.require(actor, "role.assign")
     if user.pk == actor.pk:
         raise ValidationError(_("不能修改自己的角色。"))
-    user = lock_current(user, None)
+    user = lock_current(user, expected_version)
     wanted = set(roles)
     validate_roles(user, wanted)
     current = set(user.role_grants.values_list("role", flat=True))
