@@ -212,6 +212,13 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TUIJIN_SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+# API tokens (tuijin.orgs.tokens): valid N days, at most N live per account; an address that
+# fails token authentication N times within the window (seconds) is answered 429 until it ends.
+# The counter lives in the default cache: configure a shared cache when running several processes.
+TUIJIN_API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+TUIJIN_API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
+TUIJIN_API_TOKEN_FAILURES = env.int("API_TOKEN_FAILURES", default=20)
+TUIJIN_API_TOKEN_FAILURE_WINDOW = env.int("API_TOKEN_FAILURE_WINDOW", default=10 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -282,8 +289,9 @@ REST_FRAMEWORK = {
         "tuijin.core.parsers.MultiPartParser",
     ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a refused token is answered 401 with `WWW-Authenticate: Token`.
+        "tuijin.orgs.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     # Deny by default: every API view must name its own policy permission.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
@@ -291,7 +299,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    "EXCEPTION_HANDLER": "tuijin.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tuijin API",

@@ -11,6 +11,7 @@ from tuijin.liaison import api as liaison_api
 from tuijin.meetings import api as meetings_api
 from tuijin.notifications import api as notifications_api
 from tuijin.orgs import api as orgs_api
+from tuijin.orgs import views_tokens
 from tuijin.projects import api as projects_api
 from tuijin.supervision import api as supervision_api
 
@@ -19,6 +20,7 @@ router.include_root_view = False
 router.register("units", orgs_api.UnitViewSet, basename="unit")
 router.register("ranking-groups", orgs_api.RankingGroupViewSet, basename="ranking-group")
 router.register("users", orgs_api.UserViewSet, basename="user")
+router.register("auth/tokens", orgs_api.ApiTokenViewSet, basename="api-token-item")
 indicators_api.register(router)
 projects_api.register(router)
 bulletins_api.register(router)
@@ -48,6 +50,8 @@ urlpatterns = [
     path("accounts/logout/", core_views.logout, name="logout"),
     path("accounts/password/", core_views.password_change, name="password_change"),
     path("accounts/password/done/", core_views.password_change_done, name="password_change_done"),
+    path("accounts/tokens/", views_tokens.my_tokens, name="my_tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", views_tokens.my_token_revoke, name="my_token_revoke"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("orgs/", include("tuijin.orgs.urls")),
     path("audit/", include("tuijin.audit.urls")),

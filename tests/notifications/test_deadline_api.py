@@ -51,10 +51,10 @@ def test_bad_parameters(cast, client_for, params, message):
 
 def test_anonymous_and_token(cast, client):
     assert client.get(URL, {"start": "2026-10-09", "days": 7}).status_code in (401, 403)
-    from rest_framework.authtoken.models import Token
+    from tuijin.orgs import tokens
 
-    token = Token.objects.create(user=cast.sysadmin)
-    response = client.get(URL, {"start": "2026-10-09", "days": 7}, headers={"Authorization": f"Token {token.key}"})
+    _token, key = tokens.token_issue(user=cast.sysadmin, name="test")
+    response = client.get(URL, {"start": "2026-10-09", "days": 7}, headers={"Authorization": f"Token {key}"})
     assert response.status_code == 200
 
 

@@ -153,6 +153,12 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Assessment schemes of the ranking groups in the caller's scope (drafts: supervisors only)."""
 
     permission_classes = [policy.PolicyPermission]
+    # Version-free POSTs: they add rows and leave the scheme as the caller read it.
+    version_exempt = {
+        "new_version": "creates the next draft version; the source scheme is unchanged",
+        "compute": "recomputes the results from the data; no field the caller edits",
+        "bonuses": "adds a bonus record to an item",
+    }
     policy = {
         "list": "assessment.view", "retrieve": "assessment.view", "create": MANAGE, "partial_update": MANAGE,
         "items": MANAGE, "publish": MANAGE, "new_version": MANAGE, "compute": MANAGE, "publish_results": MANAGE,
@@ -322,6 +328,7 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Results in the caller's scope: a unit's own once published; supervisors and leaders in scope all."""
 
     permission_classes = [policy.PolicyPermission]
+    version_exempt = {"objections": "files a new objection; the result is unchanged"}
     policy = {
         "list": "assessment.view", "retrieve": "assessment.view", "objections": "assessment.object",
         "adjustments": MANAGE, "decide": MANAGE,

@@ -108,6 +108,7 @@ class BlockInputSerializer(serializers.Serializer):
 class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       viewsets.GenericViewSet):  # fmt: skip
     permission_classes = [policy.PolicyPermission]
+    version_exempt = {"new_version": "creates the correction as a new draft; the published one is unchanged"}
     policy = {
         "list": "bulletin.view", "retrieve": "bulletin.view", "docx": "bulletin.view", "pdf": "bulletin.view",
         "versions": "bulletin.view", "create": "bulletin.manage", "block": "bulletin.manage",

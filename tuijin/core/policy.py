@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
+from tuijin.core.concurrency import require_api_version
 from tuijin.orgs import ageing
 from tuijin.orgs.models import ADMIN_ROLES, Role, Unit
 
@@ -51,6 +52,9 @@ RULES: dict[str, frozenset[str]] = {
     # An administrator's password is reset only by the other two: one asks, another approves.
     "admin.reset": ADMIN_ROLES,
     "audit.read": frozenset({Role.AUDITOR}),
+    # Every account lists and revokes its own API tokens (AUTHENTICATED); the security
+    # administrator lists and revokes anyone's (tuijin.orgs.tokens.may_manage).
+    "token.manage": frozenset({Role.SECADMIN}),
     # Indicators and monthly reporting. Catalogue changes also need a city-level supervisor
     # (policy.sees_all); target, acceptance and import rows are checked against the scope.
     "indicator.view": BUSINESS_ROLES,
@@ -249,7 +253,12 @@ class PolicyPermission(BasePermission):
             self.message = _("须先修改密码才能继续使用。")
             return False
         action = _action_for(view, request)
-        return action is not None and allows(request.user, action)
+        if action is None or not allows(request.user, action):
+            return False
+        # Every API update names the version it read (428 without it): one place, so a new
+        # endpoint cannot forget it (tests/core/test_api_versions.py walks the schema).
+        require_api_version(view, request)
+        return True
 
     def has_object_permission(self, request, view, obj) -> bool:
         unit_of = getattr(view, "policy_unit", None)

@@ -72,6 +72,8 @@ class ReportViewSet(viewsets.ModelViewSet):
     """
 
     permission_classes = [policy.PolicyPermission]
+    # A report's edits are checked against its unit's submission (what the month's lock is on).
+    version_field = "submission_version"
     policy = {
         "list": "report.view", "retrieve": "report.view",
         "create": "report.fill", "update": "report.fill", "partial_update": "report.fill",

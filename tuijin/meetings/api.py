@@ -138,6 +138,11 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Meetings the caller may see, with reviews (of units in the caller's scope) and decisions."""
 
     permission_classes = [policy.PolicyPermission]
+    version_exempt = {
+        "decision": "adds a decision to the meeting",
+        "problem_assign": "creates an assignment from a review problem",
+        "decision_assign": "creates an assignment from a decision",
+    }
     policy = {
         "list": "meeting.view", "retrieve": "meeting.view", "create": "meeting.manage", "review": "meeting.manage",
         "decision": "meeting.manage", "problem_assign": "assignment.manage", "decision_assign": "assignment.manage",

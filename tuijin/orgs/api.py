@@ -1,14 +1,15 @@
 """REST endpoints for units, ranking groups and users (`/api/v1/`). Writes call the services."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from tuijin.core import policy
-from tuijin.orgs import queries, services
-from tuijin.orgs.models import RankingGroup, Role, Unit, UnitType, User
+from tuijin.orgs import queries, services, tokens
+from tuijin.orgs.models import ApiToken, RankingGroup, Role, Unit, UnitType, User
 
 
 def as_drf_error(exc: DjangoValidationError) -> ValidationError:
@@ -164,6 +165,7 @@ class RolesInputSerializer(serializers.Serializer):
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=True)
     # The account's unit is its data scope; omitted: unchanged.
     unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), allow_null=True, required=False)
+    version = serializers.IntegerField(help_text="读取时账号的 version")
 
 
 class UserViewSet(viewsets.ReadOnlyModelViewSet):
@@ -194,8 +196,46 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             user = services.roles_set(
                 actor=request.user, user=self.get_object(), roles=data["roles"],
-                unit=data.get("unit", services.UNCHANGED),
+                unit=data.get("unit", services.UNCHANGED), expected_version=data["version"],
             )  # fmt: skip
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         return Response(UserSerializer(user).data)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at",
+                  "revoke_reason"]  # fmt: skip
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("user", str, description="用户名（仅安全管理员）")])
+)
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """API tokens (never their secrets): the caller's own; the security administrator's view is
+    every account's (?user=). DELETE revokes (audited); a new token comes from POST auth/token/."""
+
+    permission_classes = [policy.PolicyPermission]
+    policy = {"list": policy.AUTHENTICATED, "retrieve": policy.AUTHENTICATED, "destroy": policy.AUTHENTICATED}
+    serializer_class = ApiTokenSerializer
+    queryset = ApiToken.objects.none()  # for the schema; get_queryset scopes every request
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = ApiToken.objects.select_related("user")
+        if not policy.is_active_user(user):
+            return qs.none()
+        if not policy.allows(user, "token.manage"):
+            return qs.filter(user=user)
+        if self.request.query_params.get("user"):
+            qs = qs.filter(user__username=self.request.query_params["user"])
+        return qs
+
+    def destroy(self, request, pk=None):
+        token = tokens.token_revoke(actor=request.user, token=self.get_object())
+        return Response(ApiTokenSerializer(token).data)

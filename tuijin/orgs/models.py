@@ -205,3 +205,36 @@ class AdminResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target.username} · {self.get_status_display()}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self, now) -> ApiTokenQuerySet:
+        """Tokens that still authenticate at `now`: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """A named API token (`Authorization: Token …`). Only the SHA-256 of the secret is kept:
+    the secret is shown once, at issuance, and a leaked table hands out nothing. The secret
+    is 256 random bits, so a fast hash is enough (no password-style stretching)."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=50)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("令牌前缀"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoke_reason = models.CharField(_("撤销原因"), max_length=100, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -20,6 +20,7 @@ from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, deleted, diff, record, snapshot
 from tuijin.core import policy
 from tuijin.core.concurrency import lock_current
+from tuijin.orgs import tokens
 from tuijin.orgs.models import ADMIN_ROLES, RankingGroup, Role, RoleGrant, Unit, UnitType, User
 
 UNIT_FIELDS = ("code", "name", "short_name", "type", "parent", "sort_order", "is_active", "ranking_groups")
@@ -241,6 +242,8 @@ def user_update(*, actor: User, user: User, expected_version: int | None, **fiel
     user.version += 1
     user.save()
     record(actor=actor, action=AuditAction.UPDATE, obj=user, changes=diff(before, _user_snapshot(user)))
+    if not user.is_active:
+        tokens.tokens_end_all(user=user, actor=actor, reason=tokens.REASON_DEACTIVATED)
     return user
 
 
@@ -259,6 +262,7 @@ def user_reset_password(*, actor: User, user: User, password: str) -> User:
     password_validation.validate_password(password, user)
     set_temporary_password(user, password)
     record(actor=actor, action=AuditAction.PASSWORD, obj=user, note=_("管理员重置密码"))
+    tokens.tokens_end_all(user=user, actor=actor, reason=tokens.REASON_PASSWORD)
     return user
 
 
@@ -280,6 +284,7 @@ def user_change_own_password(*, user: User, new_password: str) -> User:
     user.version += 1
     user.save()
     record(actor=user, action=AuditAction.PASSWORD, obj=user, note=_("本人修改密码"))
+    tokens.tokens_end_all(user=user, actor=user, reason=tokens.REASON_PASSWORD)
     return user
 
 
@@ -307,7 +312,14 @@ UNCHANGED = _Unchanged()
 
 
 @transaction.atomic
-def roles_set(*, actor: User, user: User, roles: Iterable[str], unit: Unit | _Unchanged | None = UNCHANGED) -> User:
+def roles_set(
+    *,
+    actor: User,
+    user: User,
+    roles: Iterable[str],
+    unit: Unit | _Unchanged | None = UNCHANGED,
+    expected_version: int | None = None,
+) -> User:
     """Replace the user's roles, and their unit (data scope) when `unit` is given.
 
     Security administrator only; never on their own account nor on another administrator's.
@@ -315,7 +327,7 @@ def roles_set(*, actor: User, user: User, roles: Iterable[str], unit: Unit | _Un
     policy.require(actor, "role.assign")
     if user.pk == actor.pk:
         raise ValidationError(_("不能修改自己的角色。"))
-    user = lock_current(user, None)
+    user = lock_current(user, expected_version)
     wanted = set(roles)
     old_unit = user.unit
     if not isinstance(unit, _Unchanged):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tuijin.orgs import views
+from tuijin.orgs import views, views_tokens
 
 app_name = "orgs"
 urlpatterns = [
@@ -21,4 +21,6 @@ urlpatterns = [
     path("admin-resets/", views.admin_resets, name="admin_resets"),
     path("admin-resets/<int:pk>/approve/", views.admin_reset_approve, name="admin_reset_approve"),
     path("admin-resets/<int:pk>/reject/", views.admin_reset_reject, name="admin_reset_reject"),
+    path("users/<str:username>/tokens/", views_tokens.user_tokens, name="user_tokens"),
+    path("users/<str:username>/tokens/<int:pk>/revoke/", views_tokens.user_token_revoke, name="user_token_revoke"),
 ]

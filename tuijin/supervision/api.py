@@ -191,6 +191,12 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     """Assignments the caller may see, with colour and overdue level; transitions as POST actions."""
 
     permission_classes = [policy.PolicyPermission]
+    # Version-free POSTs: each adds a row (or decides the pending request, state-checked under
+    # a lock) and leaves the assignment's own fields as the caller read them.
+    version_exempt = {
+        "progress": "adds a progress update", "extension_request": "files an extension request",
+        "extension_refuse": "refuses the pending request; the assignment is unchanged",
+    }  # fmt: skip
     policy = {
         "list": "assignment.view", "retrieve": "assignment.view", "create": "assignment.manage",
         "progress": "assignment.report", "closeout_request": "assignment.report",
@@ -290,7 +296,9 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def extension_grant(self, request, pk=None):
         data = self._input(AssignmentNoteSerializer)
         try:
-            extension = services.extension_grant(actor=request.user, extension=self._pending(), note=data["note"])
+            extension = services.extension_grant(
+                actor=request.user, extension=self._pending(), note=data["note"], expected_version=data.get("version")
+            )
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         return Response(AssignmentExtensionSerializer(extension).data)

@@ -64,9 +64,11 @@ def extension_request(
     return extension
 
 
-def _lock_pending(actor: User, extension: ExtensionRequest) -> tuple[ExtensionRequest, Assignment]:
+def _lock_pending(
+    actor: User, extension: ExtensionRequest, expected_version: int | None = None
+) -> tuple[ExtensionRequest, Assignment]:
     require_manage(actor, extension.assignment)
-    assignment = lock_current(extension.assignment, None)
+    assignment = lock_current(extension.assignment, expected_version)
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     if extension.status != ExtensionRequest.Status.PENDING:
         raise ValidationError(_("该延期申请已处理。"), code="state")
@@ -84,10 +86,12 @@ def _decide(actor: User, extension: ExtensionRequest, status: str, note: str) ->
 
 
 @transaction.atomic
-def extension_grant(*, actor: User, extension: ExtensionRequest, note: str = "") -> ExtensionRequest:
+def extension_grant(
+    *, actor: User, extension: ExtensionRequest, note: str = "", expected_version: int | None = None
+) -> ExtensionRequest:
     """The supervisor grants: the deadline moves, the original deadline stays beside it, and the
-    overdue ladder starts again from the new deadline."""
-    extension, assignment = _lock_pending(actor, extension)
+    overdue ladder starts again from the new deadline (checked against the assignment's version)."""
+    extension, assignment = _lock_pending(actor, extension, expected_version)
     if assignment.status == Status.CLOSED:
         raise ValidationError(_("事项已销号。"), code="state")
     note = (note or "").strip()[:MAX_TEXT]
