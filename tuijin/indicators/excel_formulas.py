@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 
 from defusedxml import ElementTree
@@ -29,6 +30,8 @@ def uncached_formula_cells(data: bytes, limit: int = LIMIT) -> list[str]:
         path = _first_sheet(archive)
         if path is None:
             return []
+        if not _has_formula(archive, path):
+            return []  # the usual case, at the cost of one pass of a byte search
         found: list[str] = []
         with archive.open(path) as stream:
             for _event, element in ElementTree.iterparse(_Capped(stream), events=("end",)):
@@ -41,6 +44,22 @@ def uncached_formula_cells(data: bytes, limit: int = LIMIT) -> list[str]:
         return found
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, _TooLarge):
         return []  # not an .xlsx we can read here: the workbook reader has already judged it
+
+
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formula(archive: zipfile.ZipFile, path: str) -> bool:
+    with archive.open(path) as stream:
+        tail, total = b"", 0
+        while chunk := stream.read(1 << 20):
+            total += len(chunk)
+            if total > MAX_XML_BYTES:
+                raise _TooLarge
+            if FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]  # a tag split across two chunks
+    return False
 
 
 def _uncached(cell) -> bool:
