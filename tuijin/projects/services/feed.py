@@ -62,7 +62,12 @@ def unit_ytd(units: QuerySet[Unit], year: int, month: int) -> dict[int, Decimal 
         .annotate(total=Sum("investment"))
         .values("total")
     )
-    return dict(units.annotate(ytd=Subquery(below)).values_list("pk", "ytd"))
+    # SQLite sums decimals in floating point (12.340000000000002): back to the stored precision.
+    rows = units.annotate(ytd=Subquery(below)).values_list("pk", "ytd")
+    return {pk: None if ytd is None else Decimal(ytd).quantize(FOUR_PLACES) for pk, ytd in rows}
+
+
+FOUR_PLACES = Decimal("0.0001")
 
 
 def unit_started(units: QuerySet[Unit], year: int, month: int) -> dict[int, Decimal]:
