@@ -63,7 +63,7 @@ def test_every_updating_endpoint_refuses_a_request_without_the_version(everyone)
 
 
 def test_exemptions_give_their_reason_and_name_real_actions():
-    for method, path in updating_operations():
+    for _method, path in updating_operations():
         match = resolve(concrete(path))
         table = getattr(match.func.cls, "version_exempt", {})
         for action, reason in table.items():

@@ -66,8 +66,8 @@ def test_return_and_transfer_actions(world, sent, api):
         ("C-D", "transferred"), ("C-E", "pending"),
     ]  # fmt: skip
     other = as_user(APIClient(), world.handler_e)
-    response = other.post(f"{URL}{sent.pk}/return/", {"reason": "不清楚", "version": part_of(sent, world.dept_e).version},
-                          format="json")  # fmt: skip
+    body = {"reason": "不清楚", "version": part_of(sent, world.dept_e).version}
+    response = other.post(f"{URL}{sent.pk}/return/", body, format="json")
     assert response.status_code == 200
     assert response.json()["status"] == "returned"
 
