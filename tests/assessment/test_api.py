@@ -59,17 +59,21 @@ def test_a_supervisor_builds_publishes_and_computes_a_scheme(cast, catalogue, co
 def test_weights_not_100_are_refused_with_the_reason(cast, scheme, api):
     item = scheme.items.get(order=6)
     response = api(cast.supervisor).post(
-        f"{SCHEMES}{scheme.pk}/items/", {"items": [{"id": item.pk, "weight": "5"}]}, format="json"
+        f"{SCHEMES}{scheme.pk}/items/",
+        {"items": [{"id": item.pk, "weight": "5"}], "version": scheme.version},
+        format="json",
     )
     assert response.status_code == 200
-    response = api(cast.supervisor).post(f"{SCHEMES}{scheme.pk}/publish/", {}, format="json")
+    scheme.refresh_from_db()
+    response = api(cast.supervisor).post(f"{SCHEMES}{scheme.pk}/publish/", {"version": scheme.version}, format="json")
     assert response.status_code == 400
     assert response.json() == {"detail": ["各项分值合计须为 100 分，当前为 90 分。"]}
 
 
 def test_item_errors_name_the_row_and_field(cast, scheme, api):
     items = [{"order": 9, "name": "扣分", "kind": "deduction_listed", "weight": "0", "cap": "2"}]
-    response = api(cast.supervisor).post(f"{SCHEMES}{scheme.pk}/items/", {"items": items}, format="json")
+    body = {"items": items, "version": scheme.version}
+    response = api(cast.supervisor).post(f"{SCHEMES}{scheme.pk}/items/", body, format="json")
     assert response.status_code == 400
     assert response.json() == {"0.amount": ["扣分项须填写每件扣分（大于 0）。"]}
 
@@ -116,13 +120,15 @@ def test_others_are_refused_and_nothing_changes(cast, published, scheme, api):
     assert api(cast.reporter_b).post(f"{RESULTS}{a.pk}/objections/", {"text": "代"}, format="json").status_code == 404
     assert (
         api(cast.head_a)
-        .post(f"{RESULTS}{a.pk}/adjustments/", {"points": "5", "reason": "自加"}, format="json")
+        .post(f"{RESULTS}{a.pk}/adjustments/", {"points": "5", "reason": "自加", "version": a.version}, format="json")
         .status_code
         == 403
     )
     county = api(cast.county_supervisor)
     assert (
-        county.post(f"{RESULTS}{a.pk}/adjustments/", {"points": "5", "reason": "越权"}, format="json").status_code
+        county.post(
+            f"{RESULTS}{a.pk}/adjustments/", {"points": "5", "reason": "越权", "version": a.version}, format="json"
+        ).status_code
         == 403
     )
     assert county.post(f"{SCHEMES}{scheme.pk}/compute/", {"month": 12}, format="json").status_code in (400, 403)

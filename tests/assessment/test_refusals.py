@@ -46,7 +46,10 @@ def test_a_county_supervisor_cannot_award_publish_or_rename(cast, computed, clie
     deadline = {"objection_deadline": "2099-12-31", "version": computed.version}
     assert page.post(f"/assessment/schemes/{computed.pk}/results/publish/", deadline).status_code == 403
     assert api.post(f"{SCHEMES}{computed.pk}/publish-results/", deadline, format="json").status_code == 403
-    assert api.patch(f"{SCHEMES}{computed.pk}/", {"name": "越权"}, format="json").status_code == 403
+    assert (
+        api.patch(f"{SCHEMES}{computed.pk}/", {"name": "越权", "version": computed.version}, format="json").status_code
+        == 403
+    )
     computed.refresh_from_db()
     assert (computed.version, computed.name, computed.objection_deadline) == before
     assert computed.status == SchemeStatus.PUBLISHED

@@ -106,10 +106,13 @@ def test_others_cannot_edit_or_publish_and_nothing_changes(cast, draft, client_f
         client = client_for(user)
         assert client.post(url, {"text": "篡改", "version": 1}).status_code in (403, 404)
         assert client.post(f"/bulletins/{draft.pk}/publish/", {"version": draft.version}).status_code in (403, 404)
-        api = client.patch(f"/api/v1/bulletins/{draft.pk}/blocks/overview.FAI/", {"text": "篡改"},
+        api = client.patch(f"/api/v1/bulletins/{draft.pk}/blocks/overview.FAI/", {"text": "篡改", "version": 1},
                            content_type="application/json")  # fmt: skip
         assert api.status_code in (403, 404)
-        assert client.post(f"/api/v1/bulletins/{draft.pk}/publish/", {}).status_code in (403, 404)
+        assert client.post(f"/api/v1/bulletins/{draft.pk}/publish/", {"version": draft.version}).status_code in (
+            403,
+            404,
+        )
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
     assert Block.objects.get(bulletin=draft, key="overview.FAI").text == before
@@ -143,7 +146,7 @@ def test_api_round_trip(cast, catalogue, client_for):
     assert patched.status_code == 200
     assert patched.json()["version"] == 2
     stale = client.post(f"/api/v1/bulletins/{pk}/publish/", {"version": created["version"]})
-    assert stale.status_code == 400
+    assert stale.status_code == 409
     version = client.get(f"/api/v1/bulletins/{pk}/").json()["version"]
     done = client.post(f"/api/v1/bulletins/{pk}/publish/", {"version": version})
     assert done.status_code == 200

@@ -55,14 +55,16 @@ def test_sysadmin_creates_and_moves_units_by_code(cast, api):
         "/api/v1/units/", {"code": "C-B-2", "name": "乙二镇", "type": "town", "parent": "C-B"}, format="json"
     )
     assert response.status_code == 201, response.content
-    response = api.patch("/api/v1/units/C-B-2/", {"parent": "C-A"}, format="json")
+    response = api.patch("/api/v1/units/C-B-2/", {"parent": "C-A", "version": 1}, format="json")
     assert response.status_code == 200, response.content
     assert Unit.objects.get(code="C-B-2").parent.code == "C-A"
 
 
 def test_api_refuses_a_cycle_with_a_clear_error(cast, api):
     api.force_authenticate(cast.sysadmin)
-    response = api.patch("/api/v1/units/C-A/", {"parent": "C-A-1"}, format="json")
+    response = api.patch(
+        "/api/v1/units/C-A/", {"parent": "C-A-1", "version": Unit.objects.get(code="C-A").version}, format="json"
+    )
     assert response.status_code == 400
     assert "parent" in response.json()
     assert Unit.objects.get(code="C-A").parent.code == "C"
@@ -98,9 +100,12 @@ def test_users_endpoint_follows_the_three_administrators(cast, api):
         format="json",
     )
     assert response.status_code == 201, response.content
-    assert api.put("/api/v1/users/api-user/roles/", {"roles": ["reporter"]}, format="json").status_code == 403
+    assert (
+        api.put("/api/v1/users/api-user/roles/", {"roles": ["reporter"], "version": 1}, format="json").status_code
+        == 403
+    )
     api.force_authenticate(cast.secadmin)
-    response = api.put("/api/v1/users/api-user/roles/", {"roles": ["reporter"]}, format="json")
+    response = api.put("/api/v1/users/api-user/roles/", {"roles": ["reporter"], "version": 1}, format="json")
     assert response.status_code == 200
     assert User.objects.get(username="api-user").roles == frozenset({Role.REPORTER})
 

@@ -167,7 +167,7 @@ def test_indicator_api_reads_for_all_and_writes_for_the_city_supervisor(cast, ca
     listing = client_for(cast.reporter_b).get("/api/v1/indicators/", {"key_work": "ATT"})
     assert [i["code"] for i in listing.json()["results"]] == ["FDI", "PARK"]
     refused = client_for(cast.reporter_b).patch(
-        "/api/v1/indicators/FAI/", {"name": "x"}, content_type="application/json"
+        "/api/v1/indicators/FAI/", {"name": "x", "version": 1}, content_type="application/json"
     )
     assert refused.status_code == 403
 
@@ -184,6 +184,8 @@ def test_indicator_api_reads_for_all_and_writes_for_the_city_supervisor(cast, ca
     assert client.delete("/api/v1/indicators/EXP/").status_code == 204
     assert Indicator.objects.get(code="EXP").is_active is False
     invalid = client.patch(
-        "/api/v1/indicators/EXP/", {"frequency": Frequency.QUARTERLY, "decimals": 7}, content_type="application/json"
+        "/api/v1/indicators/EXP/",
+        {"frequency": Frequency.QUARTERLY, "decimals": 7, "version": 3},
+        content_type="application/json",
     )
     assert invalid.status_code == 400

@@ -49,7 +49,7 @@ def test_reporter_updates_a_figure_with_the_submission_version(cast, catalogue, 
         f"/api/v1/reports/{created['id']}/", {"value": "99", "submission_version": created["submission_version"]},
         format="json",
     )  # fmt: skip
-    assert stale.status_code == 400
+    assert stale.status_code == 409
     assert "已被他人修改" in str(stale.json())
     assert Report.objects.get(pk=created["id"]).value == Decimal(31)
 
@@ -67,7 +67,12 @@ def test_another_units_reporter_neither_sees_nor_changes_a_figure(cast, catalogu
     report = Report.objects.get(indicator=catalogue.fai)
     client = as_user(api, cast.reporter_b)
     assert client.get(f"/api/v1/reports/{report.pk}/").status_code == 404
-    assert client.patch(f"/api/v1/reports/{report.pk}/", {"value": "1"}, format="json").status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/reports/{report.pk}/", {"value": "1", "submission_version": 1}, format="json"
+        ).status_code
+        == 404
+    )
     assert client.get("/api/v1/reports/").json()["results"] == []
     report.refresh_from_db()
     assert report.value == Decimal(30)
@@ -104,15 +109,20 @@ def test_the_submission_workflow_through_the_api(cast, catalogue, api):
     version = response.json()["version"]
     response = as_user(api, cast.head_a).post(f"{url}/approve/", {"version": version}, format="json")
     assert response.json()["status"] == "approved"
-    response = as_user(api, cast.supervisor).post(f"{url}/return/", {"version": response.json()["version"]})
+    version = response.json()["version"]
+    response = as_user(api, cast.supervisor).post(f"{url}/return/", {"version": version})
     assert response.status_code == 400  # a return needs a reason
-    response = as_user(api, cast.supervisor).post(f"{url}/return/", {"reason": "核实外资"}, format="json")
+    response = as_user(api, cast.supervisor).post(
+        f"{url}/return/", {"reason": "核实外资", "version": version}, format="json"
+    )
     assert response.json()["status"] == "returned"
 
 
 def test_submitting_an_incomplete_month_lists_the_missing_indicators(cast, catalogue, api):
     submission = save(cast, catalogue, {"fai": (30, 28, "")})
-    response = as_user(api, cast.reporter_a).post(f"/api/v1/submissions/{submission.pk}/submit/", {}, format="json")
+    response = as_user(api, cast.reporter_a).post(
+        f"/api/v1/submissions/{submission.pk}/submit/", {"version": submission.version}, format="json"
+    )
     assert response.status_code == 400
     assert {"FDI", "GDP", "HT", "PM25", "PARK"} <= set(response.json())
 
@@ -120,9 +130,10 @@ def test_submitting_an_incomplete_month_lists_the_missing_indicators(cast, catal
 def test_wrong_roles_and_units_are_refused_on_transitions(cast, catalogue, api):
     submission = submit(cast, catalogue)
     url = f"/api/v1/submissions/{submission.pk}"
-    assert as_user(api, cast.reporter_a).post(f"{url}/approve/", {}, format="json").status_code == 403
-    assert as_user(api, cast.head_a).post(f"{url}/accept/", {}, format="json").status_code == 403
-    assert as_user(api, cast.reporter_b).post(f"{url}/return/", {"reason": "x"}, format="json").status_code == 404
+    v = {"version": submission.version}
+    assert as_user(api, cast.reporter_a).post(f"{url}/approve/", v, format="json").status_code == 403
+    assert as_user(api, cast.head_a).post(f"{url}/accept/", v, format="json").status_code == 403
+    assert as_user(api, cast.reporter_b).post(f"{url}/return/", {"reason": "x", **v}, format="json").status_code == 404
     assert as_user(api, cast.reporter_b).get(f"{url}/").status_code == 404
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED

@@ -188,9 +188,14 @@ def test_target_api_is_scoped_and_versioned(cast, catalogue, client_for, make_ta
     listing = county.get("/api/v1/targets/", {"year": YEAR})
     assert [t["unit"] for t in listing.json()["results"]] == ["C-A"]
     assert county.get(f"/api/v1/targets/{b.pk}/").status_code == 404
-    assert county.put(f"/api/v1/targets/{b.pk}/", {"value": "1"}, content_type="application/json").status_code == 404
+    assert (
+        county.put(
+            f"/api/v1/targets/{b.pk}/", {"value": "1", "version": 1}, content_type="application/json"
+        ).status_code
+        == 404
+    )
     stale = county.put(f"/api/v1/targets/{a.pk}/", {"value": "101", "version": 9}, content_type="application/json")
-    assert stale.status_code == 400
+    assert stale.status_code == 409
     ok = county.put(f"/api/v1/targets/{a.pk}/", {"value": "101", "version": 1}, content_type="application/json")
     assert ok.json()["version"] == 2
     created = county.post(

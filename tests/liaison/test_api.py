@@ -59,13 +59,15 @@ def test_the_whole_round_through_the_api(world, api):
 
 def test_return_and_transfer_actions(world, sent, api):
     handler = as_user(api, world.handler_d)
-    response = handler.post(f"{URL}{sent.pk}/transfer/", {"to_department": "C-E", "reason": "职能"}, format="json")
+    response = handler.post(f"{URL}{sent.pk}/transfer/", {"to_department": "C-E", "reason": "职能",
+                            "version": part_of(sent, world.dept_d).version}, format="json")  # fmt: skip
     assert response.status_code == 200, response.content
     assert [(p["department"], p["status"]) for p in response.json()["assignments"]] == [
         ("C-D", "transferred"), ("C-E", "pending"),
     ]  # fmt: skip
     other = as_user(APIClient(), world.handler_e)
-    response = other.post(f"{URL}{sent.pk}/return/", {"reason": "不清楚"}, format="json")
+    body = {"reason": "不清楚", "version": part_of(sent, world.dept_e).version}
+    response = other.post(f"{URL}{sent.pk}/return/", body, format="json")
     assert response.status_code == 200
     assert response.json()["status"] == "returned"
 
@@ -73,13 +75,23 @@ def test_return_and_transfer_actions(world, sent, api):
 def test_the_ladder_through_the_api(world, sent, api):
     timers.escalate_overdue(dt.date(2026, 3, 18))
     leader = as_user(api, world.cast.leader)
-    assert leader.post(f"{URL}{sent.pk}/instruct/", {"text": "请加快"}, format="json").status_code == 200
-    response = leader.post(f"{URL}{sent.pk}/reassign/", {"department": "C-D", "to_department": "C-E", "reason": "改派"},
-                           format="json")  # fmt: skip
+
+    def version():
+        return ContactSheet.objects.get(pk=sent.pk).version
+
+    body = {"text": "请加快", "version": version()}
+    assert leader.post(f"{URL}{sent.pk}/instruct/", body, format="json").status_code == 200
+    response = leader.post(f"{URL}{sent.pk}/reassign/", {"department": "C-D", "to_department": "C-E", "reason": "改派",
+                           "version": part_of(sent, world.dept_d).version}, format="json")  # fmt: skip
     assert response.status_code == 200, response.content
-    assert leader.post(f"{URL}{sent.pk}/agenda/", {"note": "提请研究"}, format="json").status_code == 200
+    assert (
+        leader.post(f"{URL}{sent.pk}/agenda/", {"note": "提请研究", "version": version()}, format="json").status_code
+        == 200
+    )
     supervisor = as_user(APIClient(), world.cast.supervisor)
-    response = supervisor.post(f"{URL}{sent.pk}/decision/", {"decision": "住建牵头"}, format="json")
+    response = supervisor.post(
+        f"{URL}{sent.pk}/decision/", {"decision": "住建牵头", "version": version()}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["decision"] == "住建牵头"
 
@@ -108,7 +120,7 @@ def state(sheet):
         ("reporter_a", "confirm", {}, 400),  # wrong state: not resolved yet
         ("reporter_a", "send", {}, 400),  # already sent
         ("handler_d", "resolve", {"result": "x"}, 400),  # not accepted yet
-        ("handler_d", "accept", {"answer": "x", "promised_on": "2026-04-01", "version": 99}, 400),  # stale
+        ("handler_d", "accept", {"answer": "x", "promised_on": "2026-04-01", "version": 99}, 409),  # stale
         ("leader", "instruct", {"text": "x"}, 400),  # not escalated
         ("handler_d", "instruct", {"text": "x"}, 403),
         ("supervisor", "agenda", {"note": "x"}, 403),
@@ -118,7 +130,9 @@ def state(sheet):
 def test_refused_transitions_change_nothing(world, sent, api, who, action, body, code):
     user = getattr(world.cast, who, None) or getattr(world, who)
     before = state(sent)
-    response = as_user(api, user).post(f"{URL}{sent.pk}/{action}/", body, format="json")
+    # The version each action is checked against: the department's part, or the sheet itself.
+    read = part_of(sent, world.dept_d).version if action in ("accept", "resolve") else sent.version
+    response = as_user(api, user).post(f"{URL}{sent.pk}/{action}/", {"version": read, **body}, format="json")
     assert response.status_code == code, response.content
     assert state(sent) == before
 
@@ -126,9 +140,17 @@ def test_refused_transitions_change_nothing(world, sent, api, who, action, body,
 def test_update_is_refused_once_sent_and_to_other_units(world, sent, api):
     before = state(sent)
     assert (
-        as_user(api, world.cast.reporter_a).patch(f"{URL}{sent.pk}/", {"title": "改"}, format="json").status_code == 400
+        as_user(api, world.cast.reporter_a)
+        .patch(f"{URL}{sent.pk}/", {"title": "改", "version": sent.version}, format="json")
+        .status_code
+        == 400
     )
-    assert as_user(api, world.handler_d).patch(f"{URL}{sent.pk}/", {"title": "改"}, format="json").status_code == 403
+    assert (
+        as_user(api, world.handler_d)
+        .patch(f"{URL}{sent.pk}/", {"title": "改", "version": sent.version}, format="json")
+        .status_code
+        == 403
+    )
     assert as_user(api, world.cast.reporter_b).post(URL, {"title": "x"}, format="json").status_code == 400
     assert state(sent) == before
     assert as_user(api, world.handler_d).post(URL, {"title": "x", "problem": "x", "request": "x"},

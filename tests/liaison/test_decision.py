@@ -145,7 +145,13 @@ def test_the_api_refuses_a_bad_assignment_and_changes_nothing(world, on_agenda):
     api = APIClient()
     api.force_authenticate(world.cast.supervisor)
     before = state(on_agenda)
-    body = {"decision": "决定", "to_assignment": True, "owner_unit": "C-E", "deadline": "2026-03-01"}
+    body = {
+        "decision": "决定",
+        "to_assignment": True,
+        "owner_unit": "C-E",
+        "deadline": "2026-03-01",
+        "version": on_agenda.version,
+    }
     response = api.post(f"/api/v1/contact-sheets/{on_agenda.pk}/decision/", body, format="json")
     assert response.status_code == 400
     assert "deadline" in response.json()

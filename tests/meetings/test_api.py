@@ -102,7 +102,10 @@ def test_only_supervisors_write(cast, meeting, reviews, who):
     problem = reviews[0].problems.first()
     assert client.post("/api/v1/meetings/", {"type": "regular", "title": "x", "date": "2026-11-01"},
                        format="json").status_code == 403  # fmt: skip
-    assert client.post(f"{base}/reviews/", {"unit": "C-A", "highlights": "越权"}, format="json").status_code == 403
+    assert (
+        client.post(f"{base}/reviews/", {"unit": "C-A", "highlights": "越权", "version": 1}, format="json").status_code
+        == 403
+    )
     assert client.post(f"{base}/decisions/", {"text": "x", "owner_unit": "C-A", "deadline": "2026-12-01"},
                        format="json").status_code == 403  # fmt: skip
     assert client.post(f"{base}/problems/{problem.pk}/assign/", {"deadline": "2026-12-31"},
@@ -116,7 +119,8 @@ def test_only_supervisors_write(cast, meeting, reviews, who):
 def test_a_county_supervisor_cannot_write_into_the_citys_meeting(cast, meeting, reviews):
     client = api_for(cast.county_supervisor)
     base = f"/api/v1/meetings/{meeting.pk}"
-    assert client.post(f"{base}/reviews/", {"unit": "C-A", "highlights": "越权"}, format="json").status_code == 403
+    body = {"unit": "C-A", "highlights": "越权", "version": reviews[0].version}
+    assert client.post(f"{base}/reviews/", body, format="json").status_code == 403
     problem = reviews[0].problems.first()
     assert client.post(f"{base}/problems/{problem.pk}/assign/", {"deadline": "2026-12-31"},
                        format="json").status_code == 403  # fmt: skip
@@ -129,7 +133,7 @@ def test_a_county_supervisor_cannot_write_into_the_citys_meeting(cast, meeting, 
 def test_a_review_before_the_meeting_is_refused(cast):
     meeting = services.meeting_create(actor=cast.supervisor, type="review", title="下周点评会",
                                       date=dt.date(2026, 11, 27))  # fmt: skip
-    response = api_for(cast.supervisor).post(f"/api/v1/meetings/{meeting.pk}/reviews/",
-                                             {"unit": "C-A", "highlights": "提前点评"}, format="json")  # fmt: skip
+    body = {"unit": "C-A", "highlights": "提前点评", "version": 0}
+    response = api_for(cast.supervisor).post(f"/api/v1/meetings/{meeting.pk}/reviews/", body, format="json")
     assert response.status_code == 400
     assert not Review.objects.exists()

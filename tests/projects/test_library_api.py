@@ -35,7 +35,7 @@ def test_supervisor_creates_reads_and_updates_a_project(cast, api, designations,
     assert patched.status_code == 200
     assert patched.json()["name"] == "改名"
     stale = client.patch("/api/v1/projects/API-1/", {"name": "旧版", "version": 1}, format="json")
-    assert stale.status_code == 400
+    assert stale.status_code == 409
     listed = _results(client.get("/api/v1/projects/", {"designation": "PROV"}))
     assert [p["code"] for p in listed] == ["API-1"]
 
@@ -53,12 +53,15 @@ def test_scope_refusals_and_nothing_changes(cast, api, make_project):
     project = make_project(cast.county_b, code="B-1")
     reporter, county = api(cast.reporter_a), api(cast.county_supervisor)
     assert reporter.get("/api/v1/projects/B-1/").status_code == 404
-    assert county.patch("/api/v1/projects/B-1/", {"name": "改"}, format="json").status_code == 404
-    assert reporter.post("/api/v1/projects/B-1/stage/", {"stage": "terminated", "reason": "x"},
+    assert county.patch("/api/v1/projects/B-1/", {"name": "改", "version": 1}, format="json").status_code == 404
+    assert reporter.post("/api/v1/projects/B-1/stage/", {"stage": "terminated", "reason": "x", "version": 1},
                          format="json").status_code == 404  # fmt: skip
     assert county.post("/api/v1/projects/", {"code": "N", "name": "n", "unit": "C-B", "total_investment": "1"},
                        format="json").status_code == 403  # fmt: skip
-    assert api(cast.reporter_b).patch("/api/v1/projects/B-1/", {"name": "改"}, format="json").status_code == 403
+    assert (
+        api(cast.reporter_b).patch("/api/v1/projects/B-1/", {"name": "改", "version": 1}, format="json").status_code
+        == 403
+    )
     assert api(cast.sysadmin).get("/api/v1/projects/").status_code == 403
     assert [p["code"] for p in _results(reporter.get("/api/v1/projects/"))] == []
     project.refresh_from_db()
@@ -73,8 +76,8 @@ def _results(response):
 
 def test_stage_action_applies_the_admission_rules(cast, api, make_project):
     project = make_project(cast.county_a, code="S-1")
-    refused = api(cast.reporter_a).post("/api/v1/projects/S-1/stage/", {"stage": "started", "on_date": "2026-01-05"},
-                                        format="json")  # fmt: skip
+    refused = api(cast.reporter_a).post("/api/v1/projects/S-1/stage/", {"stage": "started", "on_date": "2026-01-05",
+                                        "version": 1}, format="json")  # fmt: skip
     assert refused.status_code == 400
     assert "准入规则" in str(refused.json())
     for order, key in enumerate((CheckpointKey.EIA, CheckpointKey.LAND), start=1):

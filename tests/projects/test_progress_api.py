@@ -127,7 +127,7 @@ def test_reporter_creates_and_updates_with_the_version(cast, projects, client_fo
     pk = created.json()["id"]
     stale = client.patch(f"/api/v1/project-progress/{pk}/", {"investment": "2", "version": 0},
                          content_type="application/json")  # fmt: skip
-    assert stale.status_code == 400
+    assert stale.status_code == 409
     ok = client.patch(f"/api/v1/project-progress/{pk}/", {"investment": "2", "version": 1},
                       content_type="application/json")  # fmt: skip
     assert ok.status_code == 200

@@ -181,20 +181,26 @@ def test_api_transitions(cast, item):
     assert (
         owner.post(f"{base}/extension-request/", {"new_deadline": new, "reason": "x"}, format="json").status_code == 201
     )
-    assert supervisor.post(f"{base}/extension-grant/", {}, format="json").json()["status"] == "granted"
-    row = owner.post(f"{base}/closeout-request/", {"evidence": "完成"}, format="json").json()
+
+    def v() -> dict:
+        return {"version": Assignment.objects.get(pk=item.pk).version}
+
+    assert supervisor.post(f"{base}/extension-grant/", v(), format="json").json()["status"] == "granted"
+    row = owner.post(f"{base}/closeout-request/", {"evidence": "完成", **v()}, format="json").json()
     assert row["status"] == "closeout_requested"
     assert row["original_deadline"] != row["deadline"]
-    assert supervisor.post(f"{base}/closeout-return/", {"reason": "补材料"}, format="json").json()["status"] == "open"
-    owner.post(f"{base}/closeout-request/", {"evidence": "已补"}, format="json")
-    assert supervisor.post(f"{base}/closeout-approve/", {}, format="json").json()["status"] == "closed"
+    returned = supervisor.post(f"{base}/closeout-return/", {"reason": "补材料", **v()}, format="json")
+    assert returned.json()["status"] == "open"
+    owner.post(f"{base}/closeout-request/", {"evidence": "已补", **v()}, format="json")
+    assert supervisor.post(f"{base}/closeout-approve/", v(), format="json").json()["status"] == "closed"
 
 
 def test_api_refusals(cast, item, today):
     base = f"/api/v1/assignments/{item.pk}"
-    assert api_for(cast.reporter_a).post(f"{base}/closeout-approve/", {}, format="json").status_code == 403
+    v = {"version": item.version}
+    assert api_for(cast.reporter_a).post(f"{base}/closeout-approve/", v, format="json").status_code == 403
     assert api_for(cast.reporter_b).post(f"{base}/progress/", {"text": "x"}, format="json").status_code == 404
-    assert api_for(cast.supervisor).post(f"{base}/closeout-approve/", {}, format="json").status_code == 400
+    assert api_for(cast.supervisor).post(f"{base}/closeout-approve/", v, format="json").status_code == 400
     payload = {"title": "t", "content": "c", "source_kind": "other", "owner_unit": "C-A",
                "deadline": today.isoformat()}  # fmt: skip
     assert api_for(cast.reporter_a).post("/api/v1/assignments/", payload, format="json").status_code == 403
@@ -289,7 +295,10 @@ def test_a_supervisor_of_another_county_reaches_nothing_of_the_item_and_changes_
         assert a.title not in client.get(page).content.decode(), page
     assert "乙县" not in client.get("/supervision/counts/").content.decode()
     api = api_for(cast.county_supervisor)
-    assert api.post(f"/api/v1/assignments/{a.pk}/closeout-approve/", {}, format="json").status_code == 404
+    assert (
+        api.post(f"/api/v1/assignments/{a.pk}/closeout-approve/", {"version": a.version}, format="json").status_code
+        == 404
+    )
     a.refresh_from_db()
     extension.refresh_from_db()
     assert (a.status, a.title, a.version) == (Status.CLOSEOUT_REQUESTED, "推进东湖片区征迁扫尾", 2)

@@ -73,6 +73,8 @@ RULES: dict[str, frozenset[str]] = {
     "project.manage": frozenset({Role.SUPERVISOR}),
     "project.report": frozenset({Role.REPORTER}),
     "project.stage": frozenset({Role.REPORTER, Role.SUPERVISOR}),
+    # A node: the supervisor edits it, the unit's reporter records its actual date (services.library).
+    "project.milestone": frozenset({Role.REPORTER, Role.SUPERVISOR}),
     "project.import": frozenset({Role.SUPERVISOR}),
     # Notifications (engineer n): a unit's group robot is set by the system administrator; the
     # working-day calendar is read by everyone (deadlines) and entered by the system administrator.

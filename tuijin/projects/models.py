@@ -31,6 +31,7 @@ class Designation(models.Model):
     code = models.CharField(_("编码"), max_length=32, unique=True, validators=[CODE_VALIDATOR])
     name = models.CharField(_("名称"), max_length=50, unique=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("项目标签")
@@ -109,6 +110,7 @@ class NodeTemplate(models.Model):
 
     code = models.CharField(_("编码"), max_length=32, unique=True, validators=[CODE_VALIDATOR])
     name = models.CharField(_("名称"), max_length=100)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("节点模板")

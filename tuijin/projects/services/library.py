@@ -417,15 +417,22 @@ def node_template_create(*, actor: User, code: str, name: str, items: Sequence[N
 
 @transaction.atomic
 def node_template_update(
-    *, actor: User, template: NodeTemplate, code: str, name: str, items: Sequence[NodeItem]
+    *,
+    actor: User,
+    template: NodeTemplate,
+    code: str,
+    name: str,
+    items: Sequence[NodeItem],
+    expected_version: int | None = None,
 ) -> NodeTemplate:
     """Rename a template and replace its nodes. Projects already laid out keep their own nodes."""
     require_city_manager(actor)
-    template = NodeTemplate.objects.select_for_update().get(pk=template.pk)
+    template = lock_current(template, expected_version)
     before = {"code": template.code, "name": template.name, "items": list(
         template.items.order_by("order").values("name", "key", "offset_days"))}  # fmt: skip
     template.code, template.name = code, name
     template.full_clean()
+    template.version += 1
     template.save()
     after = {"code": code, "name": name, "items": _set_items(template, items)}
     record(actor=actor, action=AuditAction.UPDATE, obj=template, changes=diff(before, after))
@@ -569,15 +576,18 @@ def designation_create(*, actor: User, code: str, name: str, sort_order: int = 0
 
 
 @transaction.atomic
-def designation_update(*, actor: User, designation: Designation, **fields) -> Designation:
+def designation_update(
+    *, actor: User, designation: Designation, expected_version: int | None = None, **fields
+) -> Designation:
     require_city_manager(actor)
-    designation = Designation.objects.select_for_update().get(pk=designation.pk)
+    designation = lock_current(designation, expected_version)
     before = snapshot(designation, DESIGNATION_FIELDS)
     for name, value in fields.items():
         if name not in DESIGNATION_FIELDS:
             raise TypeError(f"designation_update() does not set {name!r}")
         setattr(designation, name, value)
     designation.full_clean()
+    designation.version += 1
     designation.save()
     record(
         actor=actor,
