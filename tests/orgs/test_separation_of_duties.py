@@ -141,23 +141,28 @@ def test_the_api_refuses_cross_administrator_role_and_unit_changes(cast, api, ac
     victim = getattr(cast, target)
     before, audit_rows = snapshot(victim), AuditEvent.objects.count()
     api.force_authenticate(getattr(cast, actor))
-    response = api.put(f"/api/v1/users/{target}/roles/", {"roles": [], "unit": "C-A"}, format="json")
+    body = {"roles": [], "unit": "C-A", "version": victim.version}
+    response = api.put(f"/api/v1/users/{target}/roles/", body, format="json")
     assert response.status_code == 403
     assert snapshot(victim) == before
     assert AuditEvent.objects.count() == audit_rows
 
 
 def test_the_api_moves_a_user_only_for_the_secadmin(cast, api):
+    def body(**extra):
+        cast.reporter_a.refresh_from_db()
+        return {"roles": ["reporter"], "version": cast.reporter_a.version, **extra}
+
     api.force_authenticate(cast.sysadmin)
-    response = api.put("/api/v1/users/reporter_a/roles/", {"roles": ["reporter"], "unit": "C-B"}, format="json")
+    response = api.put("/api/v1/users/reporter_a/roles/", body(unit="C-B"), format="json")
     assert response.status_code == 403
     cast.reporter_a.refresh_from_db()
     assert cast.reporter_a.unit == cast.county_a
     api.force_authenticate(cast.secadmin)
-    response = api.put("/api/v1/users/reporter_a/roles/", {"roles": ["reporter"], "unit": "C-B"}, format="json")
+    response = api.put("/api/v1/users/reporter_a/roles/", body(unit="C-B"), format="json")
     assert response.status_code == 200, response.content
     assert response.json()["unit"] == "C-B"
-    response = api.put("/api/v1/users/reporter_a/roles/", {"roles": ["reporter"]}, format="json")
+    response = api.put("/api/v1/users/reporter_a/roles/", body(), format="json")
     assert response.json()["unit"] == "C-B"  # omitted: unchanged
 
 

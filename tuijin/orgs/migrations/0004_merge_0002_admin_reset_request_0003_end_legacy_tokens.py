@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0002_admin_reset_request'),
-        ('orgs', '0003_end_legacy_tokens'),
+        ("orgs", "0002_admin_reset_request"),
+        ("orgs", "0003_end_legacy_tokens"),
     ]
 
-    operations = [
-    ]
+    operations = []
