@@ -10,14 +10,15 @@ from __future__ import annotations
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tuijin.core import policy
-from tuijin.indicators import analytics
+from tuijin.indicators import analytics, analytics_warnings
 from tuijin.indicators.models import Indicator
+from tuijin.orgs.models import Unit
 
 NUMBER = {"max_digits": None, "decimal_places": None, "allow_null": True, "read_only": True}
 
@@ -117,7 +118,175 @@ class IndicatorAnalyticsView(APIView):
         return Response(RankingSerializer(result).data)
 
 
-urlpatterns = [path("analytics/indicator/", IndicatorAnalyticsView.as_view(), name="api-analytics-indicator")]
+# --- the matrix, a unit's cockpit, the early-warning list --------------------------------------------
+
+
+class PeriodQuerySerializer(serializers.Serializer):
+    year = QuerySerializer._declared_fields["year"]
+    month = QuerySerializer._declared_fields["month"]
+
+
+class GroupPeriodQuerySerializer(PeriodQuerySerializer):
+    group = serializers.CharField(max_length=32, error_messages={"required": _("请指定排名组编码。")})
+
+
+class CellSerializer(serializers.Serializer):
+    indicator = serializers.CharField(help_text="指标编码")
+    status = serializers.ChoiceField(choices=["reported", "missing", "not_due"], help_text="已报/未报/本期不报")
+    value = serializers.DecimalField(**NUMBER)
+    completion = serializers.DecimalField(**NUMBER)
+    pace_gap = serializers.DecimalField(**NUMBER)
+    rag = serializers.ChoiceField(choices=["green", "amber", "red"], allow_null=True)
+
+
+class MatrixRowSerializer(serializers.Serializer):
+    unit = UnitRefSerializer()
+    cells = CellSerializer(many=True)
+
+
+class MatrixSerializer(serializers.Serializer):
+    group = UnitRefSerializer()
+    year = serializers.IntegerField()
+    month = serializers.IntegerField()
+    indicators = IndicatorRefSerializer(many=True)
+    rows = MatrixRowSerializer(many=True)
+
+
+def _period(request) -> dict:
+    query = GroupPeriodQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
+class MatrixView(APIView):
+    """The 对标对表 matrix of one ranking group: each member in the caller's scope × each indicator."""
+
+    permission_classes = [policy.PolicyPermission]
+    policy = {"get": "analytics.view"}
+
+    @extend_schema(parameters=[GroupPeriodQuerySerializer], responses=MatrixSerializer, operation_id="analytics_matrix")
+    def get(self, request):
+        params = _period(request)
+        group = analytics.groups_for(request.user).filter(code=params["group"]).first()
+        if group is None:
+            raise Http404(_("排名组不存在。"))
+        units = list(analytics.matrix_units(request.user, group))
+        result = analytics.matrix(group, params["year"], params["month"], units)
+        rows = [{"unit": unit, "cells": [_cell(ind, cell) for ind, cell in zip(result.indicators, result.row(unit),
+                                                                                strict=True)]}
+                for unit in result.units]  # fmt: skip
+        body = {"group": group, "year": result.year, "month": result.month, "indicators": result.indicators,
+                "rows": rows}  # fmt: skip
+        return Response(MatrixSerializer(body).data)
+
+
+def _cell(indicator, cell) -> dict:
+    if cell is None:
+        return {"indicator": indicator.code, "status": "not_due", "value": None, "completion": None,
+                "pace_gap": None, "rag": None}  # fmt: skip
+    status = "reported" if cell.reported else "missing"
+    return {"indicator": indicator.code, "status": status, "value": cell.value, "completion": cell.completion,
+            "pace_gap": cell.pace_gap, "rag": cell.rag}  # fmt: skip
+
+
+class PointSerializer(serializers.Serializer):
+    month = serializers.IntegerField()
+    value = serializers.DecimalField(**NUMBER)
+    target = serializers.DecimalField(**NUMBER)
+    completion = serializers.DecimalField(**NUMBER)
+    time_progress = serializers.DecimalField(**NUMBER)
+    pace_gap = serializers.DecimalField(**NUMBER)
+
+
+class GroupRankSerializer(serializers.Serializer):
+    group = UnitRefSerializer()
+    rank = serializers.IntegerField(allow_null=True)
+    ranked = serializers.IntegerField(help_text="参与排名的单位数")
+
+
+class CockpitLineSerializer(serializers.Serializer):
+    indicator = IndicatorRefSerializer()
+    points = PointSerializer(many=True, help_text="年初至本期逐月")
+    current = PointSerializer(allow_null=True, help_text="本期（季度指标取季末月）")
+    rag = serializers.ChoiceField(choices=["green", "amber", "red"], allow_null=True)
+    band = serializers.ChoiceField(choices=["ahead", "steady", "lagging"], allow_null=True)
+    ranks = GroupRankSerializer(many=True)
+
+
+class CockpitSerializer(serializers.Serializer):
+    unit = UnitRefSerializer()
+    year = serializers.IntegerField()
+    month = serializers.IntegerField()
+    lines = CockpitLineSerializer(many=True)
+
+
+class CockpitView(APIView):
+    """A unit's cockpit (驾驶舱): each indicator's year so far, its colour and its ranks."""
+
+    permission_classes = [policy.PolicyPermission]
+    policy = {"get": "analytics.view"}
+
+    @extend_schema(parameters=[PeriodQuerySerializer], responses=CockpitSerializer, operation_id="analytics_cockpit")
+    def get(self, request, unit_code: str):
+        query = PeriodQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        unit = policy.get_in_scope_or_404(Unit.objects.all(), request.user, None, code=unit_code)
+        result = analytics.cockpit(unit, query.validated_data["year"], query.validated_data["month"])
+        lines = [{"indicator": line.indicator, "points": line.points, "current": line.current, "rag": line.rag,
+                  "band": line.band, "ranks": [{"group": g, "rank": r, "ranked": n} for g, r, n in line.ranks]}
+                 for line in result.lines]  # fmt: skip
+        return Response(CockpitSerializer({"unit": unit, "year": result.year, "month": result.month,
+                                           "lines": lines}).data)  # fmt: skip
+
+
+class WarningSerializer(serializers.Serializer):
+    unit = UnitRefSerializer()
+    indicator = IndicatorRefSerializer()
+    value = serializers.DecimalField(**NUMBER)
+    target = serializers.DecimalField(**NUMBER)
+    completion = serializers.DecimalField(**NUMBER)
+    time_progress = serializers.DecimalField(**NUMBER)
+    pace_gap = serializers.DecimalField(**NUMBER, help_text="进度差，百分点（负数：落后）")
+    rag = serializers.ChoiceField(choices=["green", "amber", "red"], allow_null=True)
+    band = serializers.ChoiceField(choices=["ahead", "steady", "lagging"], allow_null=True)
+
+
+class WarningPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = WarningSerializer(many=True)
+
+
+class WarningsView(APIView):
+    """The early-warning list (进度预警): every figure in the caller's scope behind pace, worst
+    first, 100 a page (?page=)."""
+
+    permission_classes = [policy.PolicyPermission]
+    policy = {"get": "analytics.view"}
+    page_size = 100
+
+    @extend_schema(
+        parameters=[PeriodQuerySerializer, OpenApiParameter("page", int)],
+        responses=WarningPageSerializer,
+        operation_id="analytics_warnings",
+    )
+    def get(self, request):
+        query = PeriodQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        listing = analytics_warnings.warnings(request.user, query.validated_data["year"], query.validated_data["month"])
+        page = listing.page(request.query_params.get("page"), self.page_size)
+        body = {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
+                "results": list(page.object_list)}  # fmt: skip
+        return Response(WarningPageSerializer(body).data)
+
+
+urlpatterns = [
+    path("analytics/indicator/", IndicatorAnalyticsView.as_view(), name="api-analytics-indicator"),
+    path("analytics/matrix/", MatrixView.as_view(), name="api-analytics-matrix"),
+    path("analytics/cockpit/<str:unit_code>/", CockpitView.as_view(), name="api-analytics-cockpit"),
+    path("analytics/warnings/", WarningsView.as_view(), name="api-analytics-warnings"),
+]
 
 
 def register(router) -> None:
