@@ -261,6 +261,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
     ("vendor/tabler", _NODE / "@tabler" / "core" / "dist"),
     ("vendor/echarts", _NODE / "echarts" / "dist"),
+    ("vendor/tom-select", _NODE / "tom-select" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
