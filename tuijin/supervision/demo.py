@@ -13,9 +13,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tuijin.liaison.models import ContactSheet
 from tuijin.orgs.models import Unit, User
-from tuijin.supervision import metrics, services, timers
+from tuijin.supervision import metrics, services, sources, timers
 from tuijin.supervision.models import Assignment, Cycle, ProgressUpdate, SourceKind
 
 FIRST = "加快东湖区智能装备产业园项目开工"
@@ -39,7 +38,8 @@ def load(people: dict[str, User]) -> None:
         return
     today = timezone.localdate()
     made = {}
-    sheet = ContactSheet.objects.filter(escalated_at__isnull=False).order_by("pk").first()
+    sheets = sources.picker_for(SourceKind.SHEET)  # the escalated sheets, as the form offers them
+    sheet = sheets.picker.linkable(supervisor).order_by("pk").first() if sheets else None
     for title, source, owner, reporter, ago, due, cycle, listed in ITEMS:
         linked = sheet if source == SourceKind.SHEET else None
         made[title] = (services.assignment_create(
@@ -53,7 +53,7 @@ def load(people: dict[str, User]) -> None:
     timers.overdue_ladder(today)  # 催办, 督办 and 挂牌督办 notices and timeline entries, as the daily timer would
 
 
-def _label(source: str, sheet: ContactSheet | None) -> str:
+def _label(source: str, sheet) -> str:
     if source == SourceKind.INSTRUCTION:
         return "市长批示（市长办公会议）"
     if sheet is not None:
