@@ -48,9 +48,17 @@ def load(people: dict[str, User]) -> None:
             owner_unit=Unit.objects.get(code=owner), leader=leader, assigned_on=today - dt.timedelta(days=ago),
             deadline=today + dt.timedelta(days=due), cycle=cycle, on_task_list=listed, responsibility="分管副区长",
         ), people[reporter])  # fmt: skip
+        _entered(made[title][0], ago)
     _progress(made, today)
     _states(made, supervisor)
     timers.overdue_ladder(today)  # 催办, 督办 and 挂牌督办 notices and timeline entries, as the daily timer would
+
+
+def _entered(item: Assignment, ago: int) -> None:
+    """The demo's history: the item as if entered `ago` days back (its progress cycles run from
+    then), not today when the demo is loaded."""
+    item.created_at = timezone.now() - dt.timedelta(days=ago)
+    Assignment.objects.filter(pk=item.pk).update(created_at=item.created_at)
 
 
 def _label(source: str, sheet) -> str:
@@ -77,7 +85,7 @@ def _history(made: dict, today: dt.date) -> None:
     for title, (item, reporter) in made.items():
         if title in GAPS:
             continue
-        past = [c for c in metrics.cycles(item.assigned_on, today, item.cycle) if c[1] < today]
+        past = [c for c in metrics.cycles(item.reporting_from, today, item.cycle) if c[1] < today]
         ProgressUpdate.objects.bulk_create(
             ProgressUpdate(assignment=item, text=HISTORY[i % len(HISTORY)], cycle_start=start, cycle_end=end,
                            posted_on=min(start + dt.timedelta(days=2), end), late=False, posted_by=reporter)
@@ -93,7 +101,7 @@ def _progress(made: dict, today: dt.date) -> None:
     # A missed cycle caught up late (the 督办-level item answers its first month now).
     item, reporter = made["西山区招商引资签约项目落地"]
     services.progress_post(actor=reporter, assignment=item, text="补报：首月已完成项目对接。",
-                           cycle_start=item.assigned_on)  # fmt: skip
+                           cycle_start=item.reporting_from)  # fmt: skip
 
 
 def _states(made: dict, supervisor: User) -> None:

@@ -152,7 +152,7 @@ def missed_cycles(assignment: Assignment, today: dt.date | None = None) -> list[
     stop = assignment.closeout_requested_on if assignment.status != Status.OPEN else None
     stop = assignment.closed_on or stop
     return metrics.missed_cycles(
-        assignment.assigned_on, today, assignment.cycle, [u.posted_on for u in posted], stop,
+        assignment.reporting_from, today, assignment.cycle, [u.posted_on for u in posted], stop,
         caught_up=[u.cycle_start for u in posted if u.late],
     )  # fmt: skip
 

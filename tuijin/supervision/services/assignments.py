@@ -98,7 +98,8 @@ def assignment_create(
     source_label: str = "",
 ) -> Assignment:
     """A supervisor assigns work to `owner_unit` (in scope). `assigned_on` (default today, never
-    later) is when it was decided — a meeting's date, say; the deadline may not precede it.
+    later) is when it was decided — a meeting's date, say; the deadline may not precede it. The
+    progress cycles start today all the same (`Assignment.reporting_from`).
     `source_obj` links the source (a record of a registered `sources.SourceType` of `source_kind`:
     a decision, a review problem, a contact sheet, a bulletin) whose scope meets the actor's;
     a decision or a review problem becomes at most one assignment."""
@@ -198,8 +199,8 @@ def _cycle_answered(assignment: Assignment, today: dt.date, cycle_start: dt.date
     """The cycle an update answers: the current one by default, or an earlier one that was missed
     (caught up late). An earlier cycle answered within it is not caught up again."""
     if cycle_start is None:
-        return metrics.cycle_of(today, assignment.assigned_on, assignment.cycle)
-    for start, end in metrics.cycles(assignment.assigned_on, today, assignment.cycle):
+        return metrics.cycle_of(today, assignment.reporting_from, assignment.cycle)
+    for start, end in metrics.cycles(assignment.reporting_from, today, assignment.cycle):
         if start != cycle_start:
             continue
         if end < today and assignment.updates.filter(posted_on__gte=start, posted_on__lte=end).exists():
