@@ -5,7 +5,9 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -78,7 +80,9 @@ def test_supervisor_decisions_by_a_reporter_are_refused(cast, item, client_for):
     assert item.status == Status.CLOSEOUT_REQUESTED
 
 
-def test_the_owner_works_the_item_through_the_pages(cast, item, client_for, today):
+def test_the_owner_works_the_item_through_the_pages(cast, make_assignment, client_for, today):
+    with time_machine.travel(timezone.now() - dt.timedelta(days=40)):  # entered 40 days ago: a month went unreported
+        item = make_assignment(deadline=today - dt.timedelta(days=8))
     reporter = client_for(cast.reporter_a)
     page = reporter.get(f"/supervision/{item.pk}/").content.decode()
     assert 'data-testid="progress-form"' in page

@@ -6,7 +6,7 @@ import datetime as dt
 
 from rest_framework.test import APIClient
 
-from tuijin.supervision import queries
+from tuijin.supervision import queries, sources
 from tuijin.supervision.models import Assignment, SourceKind
 
 
@@ -79,3 +79,59 @@ def test_the_api_refuses_a_sheet_that_is_not_there_or_of_the_wrong_kind(cast, es
         response = client.post("/api/v1/assignments/", payload, format="json")
         assert response.status_code == 400, payload
     assert not Assignment.objects.exists()
+
+
+# --- the sources tell their own link: supervision imports none of them -----------------------------
+
+
+def test_supervision_imports_none_of_its_sources():
+    """The source apps register with `supervision.sources`; the arrow never points back."""
+    import ast
+    from pathlib import Path
+
+    root = Path(sources.__file__).parent
+    found = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            found += [f"{path.relative_to(root)}: {n}" for n in names if n.split(".")[:2] in SOURCE_APPS]
+    assert found == []
+
+
+SOURCE_APPS = [["tuijin", "bulletins"], ["tuijin", "liaison"], ["tuijin", "meetings"]]
+
+
+def test_each_source_app_registers_its_records(escalated_sheet, published_bulletin):
+    from tuijin.meetings.models import Decision, ReviewProblem
+
+    assert sources.type_of(escalated_sheet).kind == SourceKind.SHEET
+    assert sources.type_of(published_bulletin).kind == SourceKind.BULLETIN
+    assert [t.model for t in sources.pickers()] == [type(escalated_sheet), type(published_bulletin)]
+    assert sources.type_of(ReviewProblem()).kind == SourceKind.REVIEW
+    assert sources.type_of(Decision()).kind == SourceKind.DECISION
+    assert sources.type_of(Assignment()) is None
+
+
+def test_a_supervisor_cannot_link_a_record_of_a_unit_outside_their_scope(cast, settings, tmp_path, today):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from tuijin.bulletins import services as bulletins
+    from tuijin.supervision import services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def published(unit):
+        draft = bulletins.bulletin_create(actor=cast.supervisor, period_type="month", year=2026, period=6,
+                                          scope_unit=unit)  # fmt: skip
+        return bulletins.bulletin_publish(actor=cast.supervisor, bulletin=draft, expected_version=draft.version)
+
+    values = {"actor": cast.county_supervisor, "title": "整改", "content": "c", "source_kind": SourceKind.BULLETIN,
+              "owner_unit": cast.county_a, "deadline": today + dt.timedelta(days=9)}  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        services.assignment_create(source_obj=published(cast.county_b), **values)
+    assert exc.value.message_dict["source_kind"] == ["来源不在您的管辖范围内。"]
+    assert not Assignment.objects.exists()
+    assert services.assignment_create(source_obj=published(cast.county_a), **values).source_kind == "bulletin"
+    assert services.assignment_create(source_obj=published(None), **values).source_kind == "bulletin"  # city-wide

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from tuijin.notifications.models import Notification
 from tuijin.notifications.timers import registered
@@ -77,8 +78,8 @@ def test_closed_items_are_left_alone(cast, item):
 
 def test_progress_reminders_go_on_the_last_working_day_of_a_cycle_without_an_update(cast, make_assignment):
     friday, monday = dt.date(2026, 6, 12), dt.date(2026, 6, 8)  # a plain working week (Dragon Boat is 19 June)
-    a = make_assignment(assigned_on=monday - dt.timedelta(days=7), deadline=monday + dt.timedelta(days=60),
-                        cycle="weekly")  # fmt: skip
+    with time_machine.travel(dt.datetime(2026, 6, 1, 2, tzinfo=dt.UTC), tick=False):  # entered the week before
+        a = make_assignment(deadline=monday + dt.timedelta(days=60), cycle="weekly")
     assert progress_reminders(friday - dt.timedelta(days=1)) == 0
     assert progress_reminders(friday) == 1
     assert progress_reminders(friday) == 0  # the dedupe key holds

@@ -3,8 +3,10 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tuijin.audit.models import AuditEvent
 from tuijin.core.concurrency import StaleEditError
@@ -82,7 +84,8 @@ def test_only_the_owner_units_own_people_post_progress(cast, make_assignment, wh
 
 def test_catching_up_a_missed_cycle_is_marked_late(cast, make_assignment, today):
     assigned = today - dt.timedelta(days=70)
-    a = make_assignment(assigned_on=assigned)
+    with time_machine.travel(timezone.now() - dt.timedelta(days=70)):  # entered 70 days ago
+        a = make_assignment(deadline=today + dt.timedelta(days=30))
     update = services.progress_post(actor=cast.reporter_a, assignment=a, text="补报", cycle_start=assigned)
     assert update.late
     assert update.cycle_start == assigned

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.orgs.models import Unit
@@ -112,6 +113,17 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（第{self.number}版）" if self.number > 1 else self.title
+
+    # --- as the source of an assignment (`tuijin.supervision.sources`, registered in `apps.py`) ---
+
+    def source_url(self) -> str:
+        return reverse("bulletins:detail", args=[self.pk])
+
+    def source_title(self) -> str:
+        return str(self)
+
+    def source_scope(self) -> list[Unit]:
+        return [self.scope_unit] if self.scope_unit_id else []  # none: the whole city's
 
     @property
     def is_draft(self) -> bool:

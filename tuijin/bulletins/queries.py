@@ -44,6 +44,14 @@ def visible(qs: QuerySet, user: User) -> QuerySet:
     return qs.filter(published)
 
 
+def linkable(user: User) -> QuerySet:
+    """The bulletins a supervisor may make an assignment of (a problem it names): the published
+    ones the user sees, newest period first."""
+    from tuijin.bulletins.models import Bulletin, Status
+
+    return Bulletin.objects.visible_to(user).filter(status=Status.PUBLISHED).order_by("-year", "-period", "-pk")
+
+
 def may_manage(user: User, scope_unit: Unit | None) -> bool:
     """May draft, edit and publish a bulletin of this scope: a supervisor whose view covers it."""
     if not policy.allows(user, "bulletin.manage"):

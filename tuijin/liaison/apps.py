@@ -19,6 +19,28 @@ class LiaisonConfig(AppConfig):
         timers.register_all()
         for kind, label in KIND_LABELS.items():
             kinds.register(getattr(Kinds, kind), label)
+        register_source()
+
+
+def register_source() -> None:
+    """An escalated sheet is the source of assignments (the decision on it, or one a supervisor
+    picks by its number); supervision reads it through `tuijin.supervision.sources`."""
+    from rest_framework import serializers
+
+    from tuijin.liaison.models import ContactSheet
+    from tuijin.liaison.queries import linkable_sheets
+    from tuijin.supervision import sources
+    from tuijin.supervision.models import SourceKind
+
+    picker = sources.Picker(
+        field="sheet", label=_("升级的工作联系单"), help_text=_("来源为工作联系单时选择，事项与联系单相互关联。"),
+        linkable=linkable_sheets, api_lookup="number",
+        api_field=lambda: serializers.CharField(required=False, allow_blank=True,
+                                                help_text="来源为工作联系单时：已升级联系单的编号"),
+        wrong_kind=_("来源为工作联系单时才能选择联系单。"),
+        api_refused=_("请填写您可见的、已升级的工作联系单编号，且来源须为工作联系单。"),
+    )  # fmt: skip
+    sources.register(ContactSheet, kind=SourceKind.SHEET, link="sheet", picker=picker)
 
 
 # The inbox's names for the sheets' notification kinds (its filter shows them).

@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -158,6 +159,17 @@ class ContactSheet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}" if self.number else self.title
+
+    # --- as the source of an assignment (`tuijin.supervision.sources`, registered in `apps.py`) ---
+
+    def source_url(self) -> str:
+        return reverse("liaison:sheet_detail", args=[self.pk])
+
+    def source_title(self) -> str:
+        return str(self)
+
+    def source_scope(self) -> list[Unit]:
+        return [self.sender_unit, *self.departments.all(), *self.copies.all()]
 
     @property
     def is_editable(self) -> bool:

@@ -66,6 +66,11 @@ def visible_sheets(user: User) -> QuerySet[ContactSheet]:
     return qs.filter(drafts | Q(pk__in=visible))
 
 
+def linkable_sheets(user: User) -> QuerySet[ContactSheet]:
+    """The sheets a supervisor may make an assignment of by hand: escalated ones they see, newest first."""
+    return visible_sheets(user).filter(escalated_at__isnull=False).order_by("-sent_on", "-pk")
+
+
 def from_sheets() -> QuerySet[Assignment]:
     """Supervision assignments whose source is a contact sheet (the meeting's decision on it)."""
     # By the content type's natural key, not its row: building the query reads nothing (the API

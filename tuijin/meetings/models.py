@@ -3,7 +3,8 @@
 A review (点评) holds one unit's 亮点 and 举措 texts and its problems as separate rows, so that
 each problem — like each decision (议定事项) — can become an assignment in one step. The
 assignment links back generically (`Assignment.source`, plus `Assignment.review`), and the
-`assignments` relations here read the link the other way.
+`assignments` relations here read the link the other way. Problems and decisions implement
+`tuijin.supervision.sources.AssignmentSource` (registered in `apps.py`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.orgs.models import Unit
@@ -109,6 +111,17 @@ class ReviewProblem(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    # --- as the source of an assignment (reads `review__meeting`, `review__unit`) ---
+
+    def source_url(self) -> str:
+        return reverse("meetings:detail", args=[self.review.meeting_id])
+
+    def source_title(self) -> str:
+        return f"{self.review.meeting} · {self.review.unit}"
+
+    def source_scope(self) -> list[Unit]:
+        return [self.review.meeting.organizer, self.review.unit]
+
 
 class Decision(models.Model):
     """议定事项: what the meeting decided, who does it, by when."""
@@ -130,3 +143,14 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    # --- as the source of an assignment (reads `meeting`) ---
+
+    def source_url(self) -> str:
+        return reverse("meetings:detail", args=[self.meeting_id])
+
+    def source_title(self) -> str:
+        return str(self.meeting)
+
+    def source_scope(self) -> list[Unit]:
+        return [self.meeting.organizer, self.owner_unit]

@@ -22,13 +22,18 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from tuijin.bulletins.models import Bulletin
-from tuijin.bulletins.models import Status as BulletinStatus
 from tuijin.core import policy
-from tuijin.liaison.queries import visible_sheets
 from tuijin.orgs.models import Unit, User
-from tuijin.supervision import metrics, queries, services
-from tuijin.supervision.models import Assignment, Cycle, ExtensionRequest, ProgressUpdate, SourceKind, Status
+from tuijin.supervision import metrics, queries, services, sources
+from tuijin.supervision.models import (
+    SINGLE_SOURCE_KINDS,
+    Assignment,
+    Cycle,
+    ExtensionRequest,
+    ProgressUpdate,
+    SourceKind,
+    Status,
+)
 
 
 def as_drf_error(exc: DjangoValidationError) -> ValidationError:
@@ -98,7 +103,7 @@ def available_actions(user, a: Assignment) -> list[str]:
 class AssignmentInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     content = serializers.CharField()
-    source_kind = serializers.ChoiceField(choices=[c for c in SourceKind.choices if c[0] not in ("decision", "review")])
+    source_kind = serializers.ChoiceField(choices=[c for c in SourceKind.choices if c[0] not in SINGLE_SOURCE_KINDS])
     source_label = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     owner_unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
     co_units = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), many=True, required=False)
@@ -109,23 +114,26 @@ class AssignmentInputSerializer(serializers.Serializer):
     deadline = serializers.DateField()
     cycle = serializers.ChoiceField(choices=Cycle.choices, default=Cycle.MONTHLY)
     on_task_list = serializers.BooleanField(default=False)
-    sheet = serializers.CharField(required=False, allow_blank=True, help_text="来源为工作联系单时：已升级联系单的编号")
-    bulletin = serializers.IntegerField(required=False, allow_null=True, help_text="来源为通报问题时：已发布通报的 id")
+    # Then one field per source picked by hand (`sources.pickers()`: `sheet`, `bulletin`).
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for source_type in sources.pickers():
+            fields[source_type.picker.field] = source_type.picker.api_field()
+        return fields
 
     def validate(self, data):
-        """`source_obj`: the contact sheet or bulletin named, looked up among those the caller sees."""
+        """`source_obj`: the record named, looked up among those the caller may link."""
         user = self.context["request"].user
-        number, bulletin = data.pop("sheet", ""), data.pop("bulletin", None)
         kind = data.get("source_kind")
-        if number:
-            sheet = visible_sheets(user).filter(number=number, escalated_at__isnull=False).first()
-            if kind != SourceKind.SHEET or sheet is None:
-                raise ValidationError({"sheet": [_("请填写您可见的、已升级的工作联系单编号，且来源须为工作联系单。")]})
-            data["source_obj"] = sheet
-        if bulletin is not None:
-            found = Bulletin.objects.visible_to(user).filter(pk=bulletin, status=BulletinStatus.PUBLISHED).first()
-            if kind != SourceKind.BULLETIN or found is None:
-                raise ValidationError({"bulletin": [_("请填写您可见的已发布通报，且来源须为通报问题。")]})
+        named = [(t, data.pop(t.picker.field, None)) for t in sources.pickers()]
+        for source_type, value in named:
+            if value is None or value == "":
+                continue
+            picker = source_type.picker
+            found = picker.linkable(user).filter(**{picker.api_lookup: value}).first()
+            if kind != source_type.kind or found is None:
+                raise ValidationError({picker.field: [picker.api_refused]})
             data["source_obj"] = found
         return data
 
@@ -211,7 +219,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def get_queryset(self):
         f = queries.AssignmentFilter.from_query(self.request.query_params)
         rows = queries.assignment_list(self.request.user, f)
-        return rows.select_related("source_type", "review").prefetch_related("source")
+        return rows.select_related("source_type").prefetch_related(sources.prefetch())
 
     def get_object(self):
         try:

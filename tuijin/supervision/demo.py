@@ -13,9 +13,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tuijin.liaison.models import ContactSheet
 from tuijin.orgs.models import Unit, User
-from tuijin.supervision import metrics, services, timers
+from tuijin.supervision import metrics, services, sources, timers
 from tuijin.supervision.models import Assignment, Cycle, ProgressUpdate, SourceKind
 
 FIRST = "加快东湖区智能装备产业园项目开工"
@@ -39,7 +38,8 @@ def load(people: dict[str, User]) -> None:
         return
     today = timezone.localdate()
     made = {}
-    sheet = ContactSheet.objects.filter(escalated_at__isnull=False).order_by("pk").first()
+    sheets = sources.picker_for(SourceKind.SHEET)  # the escalated sheets, as the form offers them
+    sheet = sheets.picker.linkable(supervisor).order_by("pk").first() if sheets else None
     for title, source, owner, reporter, ago, due, cycle, listed in ITEMS:
         linked = sheet if source == SourceKind.SHEET else None
         made[title] = (services.assignment_create(
@@ -48,12 +48,20 @@ def load(people: dict[str, User]) -> None:
             owner_unit=Unit.objects.get(code=owner), leader=leader, assigned_on=today - dt.timedelta(days=ago),
             deadline=today + dt.timedelta(days=due), cycle=cycle, on_task_list=listed, responsibility="分管副区长",
         ), people[reporter])  # fmt: skip
+        _entered(made[title][0], ago)
     _progress(made, today)
     _states(made, supervisor)
     timers.overdue_ladder(today)  # 催办, 督办 and 挂牌督办 notices and timeline entries, as the daily timer would
 
 
-def _label(source: str, sheet: ContactSheet | None) -> str:
+def _entered(item: Assignment, ago: int) -> None:
+    """The demo's history: the item as if entered `ago` days back (its progress cycles run from
+    then), not today when the demo is loaded."""
+    item.created_at = timezone.now() - dt.timedelta(days=ago)
+    Assignment.objects.filter(pk=item.pk).update(created_at=item.created_at)
+
+
+def _label(source: str, sheet) -> str:
     if source == SourceKind.INSTRUCTION:
         return "市长批示（市长办公会议）"
     if sheet is not None:
@@ -77,7 +85,7 @@ def _history(made: dict, today: dt.date) -> None:
     for title, (item, reporter) in made.items():
         if title in GAPS:
             continue
-        past = [c for c in metrics.cycles(item.assigned_on, today, item.cycle) if c[1] < today]
+        past = [c for c in metrics.cycles(item.reporting_from, today, item.cycle) if c[1] < today]
         ProgressUpdate.objects.bulk_create(
             ProgressUpdate(assignment=item, text=HISTORY[i % len(HISTORY)], cycle_start=start, cycle_end=end,
                            posted_on=min(start + dt.timedelta(days=2), end), late=False, posted_by=reporter)
@@ -93,7 +101,7 @@ def _progress(made: dict, today: dt.date) -> None:
     # A missed cycle caught up late (the 督办-level item answers its first month now).
     item, reporter = made["西山区招商引资签约项目落地"]
     services.progress_post(actor=reporter, assignment=item, text="补报：首月已完成项目对接。",
-                           cycle_start=item.assigned_on)  # fmt: skip
+                           cycle_start=item.reporting_from)  # fmt: skip
 
 
 def _states(made: dict, supervisor: User) -> None:

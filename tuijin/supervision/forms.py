@@ -3,13 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.bulletins.models import Bulletin
-from tuijin.bulletins.models import Status as BulletinStatus
 from tuijin.core import policy
-from tuijin.liaison.models import ContactSheet
-from tuijin.liaison.queries import visible_sheets
 from tuijin.orgs.models import Unit
-from tuijin.supervision import queries
+from tuijin.supervision import queries, sources
 from tuijin.supervision.models import SINGLE_SOURCE_KINDS, Cycle, SourceKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -35,10 +31,7 @@ class AssignmentForm(forms.Form):
     )
     source_label = forms.CharField(label=_("来源说明"), max_length=200, required=False,
                                    help_text=_("如：李市长 2026年3月5日批示"))  # fmt: skip
-    sheet = forms.ModelChoiceField(label=_("升级的工作联系单"), queryset=ContactSheet.objects.none(), required=False,
-                                   help_text=_("来源为工作联系单时选择，事项与联系单相互关联。"))  # fmt: skip
-    bulletin = forms.ModelChoiceField(label=_("通报"), queryset=Bulletin.objects.none(), required=False,
-                                      help_text=_("来源为通报问题时选择已发布的通报。"))  # fmt: skip
+    # After `source_label`: one choice per source picked by hand (`sources.pickers()`: a sheet, a bulletin).
     owner_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.none())
     co_units = forms.ModelMultipleChoiceField(label=_("配合单位"), queryset=Unit.objects.none(), required=False)
     leader = forms.ModelChoiceField(label=_("责任领导"), queryset=queries.leaders(), required=False)
@@ -51,33 +44,43 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.pickers = [] if editing else sources.pickers()
+        self._add_pickers(user)
         units = policy.visible_units(user).filter(is_active=True)
         self.fields["owner_unit"].queryset = units
         self.fields["co_units"].queryset = units
         self.fields["leader"].queryset = queries.leaders()
         self.fields["leader"].empty_label = _("（未指定）")
         self.fields["owner_unit"].empty_label = _("（选择牵头单位）")
-        self.fields["sheet"].empty_label = self.fields["bulletin"].empty_label = _("（不关联）")
         bootstrap(self)
         if editing:  # owner, source and dates are fixed once assigned (the deadline moves by extension)
-            for name in ("source_kind", "source_label", "sheet", "bulletin", "owner_unit", "assigned_on", "deadline"):
+            for name in ("source_kind", "source_label", "owner_unit", "assigned_on", "deadline"):
                 del self.fields[name]
-            return
-        escalated = visible_sheets(user).filter(escalated_at__isnull=False)
-        self.fields["sheet"].queryset = escalated.order_by("-sent_on", "-pk")
-        published = Bulletin.objects.visible_to(user).filter(status=BulletinStatus.PUBLISHED)
-        self.fields["bulletin"].queryset = published.order_by("-year", "-period", "-pk")
+
+    def _add_pickers(self, user) -> None:
+        """The pickers' choices, placed right after `source_label`."""
+        fields, self.fields = self.fields, {}
+        for name, field in fields.items():
+            self.fields[name] = field
+            if name != "source_label":
+                continue
+            for picker in (t.picker for t in self.pickers):
+                self.fields[picker.field] = forms.ModelChoiceField(
+                    label=picker.label, queryset=picker.linkable(user), required=False, help_text=picker.help_text,
+                    empty_label=_("（不关联）"),
+                )  # fmt: skip
 
     def clean(self):
-        """`source_obj`: the linked contact sheet or bulletin, which must match the source chosen."""
+        """`source_obj`: the linked record, which must match the source chosen."""
         data = super().clean()
-        kind, sheet, bulletin = data.get("source_kind"), data.pop("sheet", None), data.pop("bulletin", None)
-        if sheet is not None and kind != SourceKind.SHEET:
-            self.add_error("sheet", _("来源为工作联系单时才能选择联系单。"))
-        if bulletin is not None and kind != SourceKind.BULLETIN:
-            self.add_error("bulletin", _("来源为通报问题时才能选择通报。"))
+        kind, chosen = data.get("source_kind"), None
+        for source_type in self.pickers:
+            obj = data.pop(source_type.picker.field, None)
+            if obj is not None and kind != source_type.kind:
+                self.add_error(source_type.picker.field, source_type.picker.wrong_kind)
+            chosen = chosen or obj
         if "source_kind" in self.fields:
-            data["source_obj"] = sheet or bulletin
+            data["source_obj"] = chosen
         return data
 
 

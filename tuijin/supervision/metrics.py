@@ -11,7 +11,8 @@ Days are natural days counted from the current deadline: day 0 is the deadline i
   `supervise_days` (7) after it, 挂牌督办 from `list_days` (30) after it.
 - Progress cycles follow the calendar: weekly cycles run Monday–Sunday, biweekly cycles are two
   such weeks counted from the week the item was assigned, monthly cycles are calendar months;
-  the first cycle starts on the day of assignment. A cycle is missed when it has ended and no
+  the first cycle starts on the day the item was assigned in Tuijin (its creation, which may be
+  later than the decision it carries out: `Assignment.reporting_from`). A cycle is missed when it has ended and no
   update was posted within it; an update posted later for it catches it up (marked late, and
   the item turns yellow) and it is no longer counted as missed.
 """

@@ -6,6 +6,7 @@ generically). The owner unit posts progress on each cycle, may ask for a deadlin
 (延期申请) and asks for close-out with evidence (申请销号); the supervisor closes it out or
 returns it. `status` moves along `TRANSITIONS`; extensions are their own rows and, once granted,
 move `deadline` while `original_deadline` stays what was first set (the statistics keep it).
+Progress cycles run from the day the item was created (`reporting_from`), whatever `assigned_on` says.
 
 Colours and overdue levels are computed (`metrics.py`, annotated in SQL by `queries.py`),
 never stored; `notified_rank` and `listed_on` only record what the timers have already done.
@@ -13,11 +14,14 @@ never stored; `notified_rank` and `listed_on` only record what the timers have a
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.orgs.models import Unit
@@ -122,6 +126,13 @@ class Assignment(models.Model):
     @property
     def extended(self) -> bool:
         return self.deadline != self.original_deadline
+
+    @property
+    def reporting_from(self) -> dt.date:
+        """The first day of the first progress cycle: the day the item was assigned in Tuijin
+        (created), not `assigned_on`, which may be the earlier day it was decided (a meeting's
+        date): nothing is owed for the weeks before anyone was told."""
+        return timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
 
 
 class ProgressUpdate(models.Model):

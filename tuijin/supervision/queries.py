@@ -30,12 +30,11 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from tuijin.core import policy
 from tuijin.orgs.models import Role, Unit, User
-from tuijin.supervision import metrics
+from tuijin.supervision import metrics, sources
 from tuijin.supervision.models import (
     Assignment,
     AssignmentEvent,
@@ -76,7 +75,7 @@ def visible_assignments(user: User) -> QuerySet[Assignment]:
 
 def get_visible_or_404(user: User, pk: int) -> Assignment:
     try:
-        return visible_assignments(user).select_related("owner_unit", "leader", "created_by", "review").get(pk=pk)
+        return visible_assignments(user).select_related("owner_unit", "leader", "created_by").get(pk=pk)
     except Assignment.DoesNotExist:
         raise Http404 from None
 
@@ -153,7 +152,7 @@ def missed_cycles(assignment: Assignment, today: dt.date | None = None) -> list[
     stop = assignment.closeout_requested_on if assignment.status != Status.OPEN else None
     stop = assignment.closed_on or stop
     return metrics.missed_cycles(
-        assignment.assigned_on, today, assignment.cycle, [u.posted_on for u in posted], stop,
+        assignment.reporting_from, today, assignment.cycle, [u.posted_on for u in posted], stop,
         caught_up=[u.cycle_start for u in posted if u.late],
     )  # fmt: skip
 
@@ -306,43 +305,16 @@ def task_list(user: User, year: int, as_of: dt.date | None = None) -> QuerySet[A
 # --- one item ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SourceLink:
-    kind: str  # "meeting", "sheet" or "bulletin"
-    label: str
-    url: str
-
-
-def source_link(assignment: Assignment) -> SourceLink | None:
-    """Where the item came from, as a link: the meeting of a review problem or a decision, the
-    contact sheet, the bulletin (None for a leader's instruction or another source without a record)."""
-    url = source_url(assignment)
-    if url is None:
-        return None
-    if assignment.review_id is not None:
-        review = assignment.review
-        return SourceLink("meeting", f"{review.meeting} · {review.unit}", url)
-    source = assignment.source
-    kind = {"decision": "meeting", "contactsheet": "sheet", "bulletin": "bulletin"}[source._meta.model_name]
-    return SourceLink(kind, str(source.meeting) if kind == "meeting" else str(source), url)
+def source_link(assignment: Assignment) -> sources.SourceLink | None:
+    """Where the item came from, as a link the source gives (None for a leader's instruction or
+    another source without a record). No query when the source was fetched with `sources.prefetch()`."""
+    return sources.link(assignment.source if assignment.source_id is not None else None)
 
 
 def source_url(assignment: Assignment) -> str | None:
-    """The page of the item's source; no query beyond the (prefetched) `source` and `review`."""
-    from tuijin.bulletins.models import Bulletin
-    from tuijin.liaison.models import ContactSheet
-    from tuijin.meetings.models import Decision
-
-    if assignment.review_id is not None:
-        return reverse("meetings:detail", args=[assignment.review.meeting_id])
-    source = assignment.source if assignment.source_id is not None else None
-    if isinstance(source, Decision):
-        return reverse("meetings:detail", args=[source.meeting_id])
-    if isinstance(source, ContactSheet):
-        return reverse("liaison:sheet_detail", args=[source.pk])
-    if isinstance(source, Bulletin):
-        return reverse("bulletins:detail", args=[source.pk])
-    return None
+    """The page of the item's source (None when it has no record)."""
+    found = source_link(assignment)
+    return found.url if found else None
 
 
 def timeline(assignment: Assignment) -> QuerySet[AssignmentEvent]:
@@ -356,6 +328,7 @@ def updates(assignment: Assignment) -> QuerySet[ProgressUpdate]:
 def annotated(assignment: Assignment, as_of: dt.date | None = None) -> Assignment:
     return (
         with_list_data(Assignment.objects.filter(pk=assignment.pk), as_of)
-        .select_related("created_by", "review__meeting", "review__unit")
+        .select_related("created_by", "source_type")
+        .prefetch_related(sources.prefetch())
         .get()
     )

@@ -107,14 +107,14 @@ def progress_reminders(as_of: dt.date) -> int:
         "assignment_id", "posted_on"
     )
     items = (
-        Assignment.objects.filter(status=Status.OPEN, assigned_on__lte=as_of)
+        Assignment.objects.filter(status=Status.OPEN, created_at__date__lte=as_of)  # cycles run from creation
         .select_related("owner_unit")
         .prefetch_related(Prefetch("updates", queryset=recent, to_attr="recent"))
         .order_by("pk")
     )
     acted = 0
     for item in items:
-        start, end = metrics.cycle_of(as_of, item.assigned_on, item.cycle)
+        start, end = metrics.cycle_of(as_of, item.reporting_from, item.cycle)
         try:
             if _last_working_day(calendar, start, end) != as_of:
                 continue

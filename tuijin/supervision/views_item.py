@@ -50,7 +50,7 @@ def _cycle_rows(a: Assignment, updates: list, today: dt.date) -> list[dict]:
     missed = set(queries.missed_cycles(a, today))
     stop = (a.closed_on or a.closeout_requested_on) if a.status != Status.OPEN else None
     rows = []
-    for start, end in metrics.cycles(a.assigned_on, min(today, stop) if stop else today, a.cycle):
+    for start, end in metrics.cycles(a.reporting_from, min(today, stop) if stop else today, a.cycle):
         if any(start <= u.posted_on <= end for u in updates):
             state = "ok"
         elif any(u.cycle_start == start and u.late for u in updates):

@@ -21,7 +21,7 @@ from tuijin.core import policy
 from tuijin.core.concurrency import lock_current
 from tuijin.notifications.services import resolve
 from tuijin.orgs.models import Role, Unit, User
-from tuijin.supervision import files, metrics, people
+from tuijin.supervision import files, metrics, people, sources
 from tuijin.supervision.models import (
     SINGLE_SOURCE_KINDS,
     Assignment,
@@ -62,9 +62,13 @@ def _check_co_units(actor: User, owner_unit: Unit, co_units: Sequence[Unit], err
     return units
 
 
-def _check_source(kind: str, source_obj, errors: dict) -> None:
+def _check_source(actor: User, kind: str, source_obj, errors: dict) -> None:
     if kind not in SourceKind.values:
         errors["source_kind"] = [_("请选择来源。")]
+    elif source_obj is not None and (sources.type_of(source_obj) is None or sources.type_of(source_obj).kind != kind):
+        raise ValueError(f"{source_obj._meta.label} is not a registered source of kind {kind!r}")
+    elif source_obj is not None and not sources.may_link(actor, source_obj):
+        errors["source_kind"] = [_("来源不在您的管辖范围内。")]
     elif kind in SINGLE_SOURCE_KINDS:
         if source_obj is None:
             errors["source_kind"] = [_("会议议定事项和点评问题须从会议中转为督办事项。")]
@@ -94,8 +98,10 @@ def assignment_create(
     source_label: str = "",
 ) -> Assignment:
     """A supervisor assigns work to `owner_unit` (in scope). `assigned_on` (default today, never
-    later) is when it was decided — a meeting's date, say; the deadline may not precede it.
-    `source_obj` links the source (a decision, a review problem, a contact sheet, a finding);
+    later) is when it was decided — a meeting's date, say; the deadline may not precede it. The
+    progress cycles start today all the same (`Assignment.reporting_from`).
+    `source_obj` links the source (a record of a registered `sources.SourceType` of `source_kind`:
+    a decision, a review problem, a contact sheet, a bulletin) whose scope meets the actor's;
     a decision or a review problem becomes at most one assignment."""
     if owner_unit is None:
         raise ValidationError({"owner_unit": [_("请选择牵头单位。")]})
@@ -106,7 +112,7 @@ def assignment_create(
     title = clean_text(title, "title", errors, limit=200)
     content = clean_text(content, "content", errors)
     responsibility = clean_text(responsibility, "responsibility", errors, required=False, limit=100)
-    _check_source(source_kind, source_obj, errors)
+    _check_source(actor, source_kind, source_obj, errors)
     _check_leader(leader, errors)
     units = _check_co_units(actor, owner_unit, co_units, errors)
     if cycle not in Cycle.values:
@@ -193,8 +199,8 @@ def _cycle_answered(assignment: Assignment, today: dt.date, cycle_start: dt.date
     """The cycle an update answers: the current one by default, or an earlier one that was missed
     (caught up late). An earlier cycle answered within it is not caught up again."""
     if cycle_start is None:
-        return metrics.cycle_of(today, assignment.assigned_on, assignment.cycle)
-    for start, end in metrics.cycles(assignment.assigned_on, today, assignment.cycle):
+        return metrics.cycle_of(today, assignment.reporting_from, assignment.cycle)
+    for start, end in metrics.cycles(assignment.reporting_from, today, assignment.cycle):
         if start != cycle_start:
             continue
         if end < today and assignment.updates.filter(posted_on__gte=start, posted_on__lte=end).exists():
