@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tuijin.bulletins.models import Bulletin
 from tuijin.bulletins.models import Status as BulletinStatus
 from tuijin.core import policy
+from tuijin.core.forms import SearchableSelectMultiple
 from tuijin.liaison.models import ContactSheet
 from tuijin.liaison.queries import visible_sheets
 from tuijin.orgs.models import Unit
@@ -22,7 +23,8 @@ def bootstrap(form: forms.Form) -> None:
         if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
             continue
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        classes = widget.attrs.get("class", "").split()
+        widget.attrs["class"] = " ".join(classes if css in classes else [*classes, css])
         if isinstance(widget, forms.SelectMultiple):
             widget.attrs.setdefault("size", 8)
 
@@ -40,7 +42,9 @@ class AssignmentForm(forms.Form):
     bulletin = forms.ModelChoiceField(label=_("通报"), queryset=Bulletin.objects.none(), required=False,
                                       help_text=_("来源为通报问题时选择已发布的通报。"))  # fmt: skip
     owner_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.none())
-    co_units = forms.ModelMultipleChoiceField(label=_("配合单位"), queryset=Unit.objects.none(), required=False)
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("配合单位"), queryset=Unit.objects.none(), required=False, widget=SearchableSelectMultiple()
+    )
     leader = forms.ModelChoiceField(label=_("责任领导"), queryset=queries.leaders(), required=False)
     responsibility = forms.CharField(label=_("责任人"), max_length=100, required=False)
     assigned_on = forms.DateField(label=_("交办日期"), widget=DATE, required=False)
@@ -99,7 +103,7 @@ class ConvertForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
     cycle_start = forms.DateField(label=_("所属周期"), required=False, widget=forms.Select)
 
     def __init__(self, *args, cycles=(), **kwargs):
@@ -108,16 +112,24 @@ class ProgressForm(forms.Form):
         bootstrap(self)
 
 
-class CloseoutForm(forms.Form):
-    evidence = forms.CharField(label=_("办理结果及佐证"), widget=forms.Textarea(attrs={"rows": 4}))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class _TablerForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+class CloseoutForm(_TablerForm):
+    evidence = forms.CharField(label=_("办理结果及佐证"), widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ExtensionForm(forms.Form):
+class ReasonForm(_TablerForm):
+    """The supervisor's opinion on a close-out or an extension (required when refusing: the service says)."""
+
+    reason = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ExtensionForm(_TablerForm):
     new_deadline = forms.DateField(label=_("申请延至"), widget=DATE)
-    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
