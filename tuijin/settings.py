@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widgets' templates, for the project's form renderer
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -131,6 +132,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "tuijin.core.forms.FormRenderer"
 
 # Database: the embedded SQLite file by default, PostgreSQL in production (DATABASE_URL).
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'tuijin.sqlite3'}")}

@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from tuijin.liaison import services, timers
 from tuijin.liaison.models import ContactSheet, SheetStatus
+from tuijin.orgs import services as org_services
+from tuijin.orgs.models import UnitType
 from tuijin.supervision.models import Assignment
 
 pytestmark = pytest.mark.e2e
@@ -80,3 +82,53 @@ def test_the_supervisor_records_the_decision_and_assigns_it(sheet, cast, login, 
     assert (a.owner_unit, a.deadline, a.source) == (cast.department, dt.date(2026, 4, 30), sheet)
     page.locator("[data-testid=source-sheet]").click()
     expect(page.locator("[data-testid=timeline]")).to_contain_text("转为督办事项")
+
+
+@pytest.fixture
+def march_tenth():
+    with time_machine.travel("2026-03-10 10:00 +0800"):
+        yield
+
+
+def test_the_sender_picks_two_departments_by_typing_part_of_their_names(cast, march_tenth, login, page):
+    org_services.unit_create(actor=cast.sysadmin, code="C-E", name="市住建局", type=UnitType.DEPARTMENT,
+                             parent=cast.city)  # fmt: skip
+    org_services.unit_create(actor=cast.sysadmin, code="C-F", name="市交通运输局", type=UnitType.DEPARTMENT,
+                             parent=cast.city)  # fmt: skip
+    login("reporter_a")
+    page.goto("/liaison/new/")
+    page.fill("input[name=title]", "物流园进场道路与施工许可")
+    search = page.locator("#id_departments-ts-control")
+    search.click()
+    search.press_sequentially("住建")
+    expect(page.locator(".ts-dropdown .option")).to_have_text(["市住建局"])
+    search.press("Enter")
+    search.press_sequentially("资规")
+    expect(page.locator(".ts-dropdown .option")).to_have_text(["市资规局"])
+    search.press("Enter")
+    search.press_sequentially("没有这个")
+    expect(page.locator(".ts-dropdown .no-results")).to_have_text("没有匹配的单位")
+    search.press("Escape")
+    expect(page.locator("#id_copies-ts-control")).to_have_attribute("placeholder", "输入名称搜索")
+    page.fill("textarea[name=problem]", "进场道路未通，施工许可未办。")
+    page.fill("textarea[name=request]", "请协调道路建设和施工许可。")
+    page.click("button[name=send]")
+    expect(page.locator(".alert-success")).to_contain_text("联系单已发送")
+    sheet = ContactSheet.objects.get(title="物流园进场道路与施工许可")
+    assert sorted(sheet.departments.values_list("code", flat=True)) == ["C-D", "C-E"]
+
+
+def test_a_refused_answer_keeps_the_typed_answer(sheet, login, page):
+    login("handler")
+    page.goto(f"/liaison/{sheet.pk}/")
+    form = page.locator("[data-testid=accept-form]")
+    form.locator("textarea[name=answer]").fill("已受理，将统筹调剂用地指标。")
+    form.locator("input[name=promised_on]").fill("2026-03-01")
+    page.click("[data-testid=accept-submit]")
+    expect(form).to_contain_text("承诺办结日期不能早于答复日期（2026-03-10）。")
+    expect(form.locator("textarea[name=answer]")).to_have_value("已受理，将统筹调剂用地指标。")
+    expect(form.locator("input[name=promised_on]")).to_have_value("2026-03-01")
+    form.locator("input[name=promised_on]").fill("2026-03-31")
+    page.click("[data-testid=accept-submit]")
+    expect(page.locator(".alert-success")).to_contain_text("已受理")
+    expect(page.locator("[data-testid=part-C-D]")).to_contain_text("已受理，将统筹调剂用地指标。")

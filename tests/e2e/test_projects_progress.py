@@ -77,3 +77,13 @@ def test_a_reporter_of_another_county_does_not_see_the_projects_month(march, log
     page.goto("/projects/progress/")
     expect(page.locator("[data-testid=progress-table]")).to_have_count(0)
     assert not ProjectProgress.objects.filter(month=3).exists()
+
+
+def test_a_refused_line_shows_why_and_keeps_what_was_typed(march, login):
+    page = login("reporter_a")
+    page.goto("/projects/progress/?year=2026&month=3")
+    page.fill("[data-testid=investment-PA]", "-1")
+    page.click("[data-testid=save-PA]")
+    expect(page.locator("[data-testid=row-error-PA]")).to_be_visible()
+    expect(page.locator("[data-testid=investment-PA]")).to_have_value("-1")
+    assert not ProjectProgress.objects.filter(project=march["PA"], month=3).exists()

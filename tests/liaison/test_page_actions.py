@@ -59,9 +59,10 @@ def test_the_sender_reopens_a_resolved_sheet_from_the_page(world, sent, client_f
 def test_a_reason_is_required_and_its_absence_changes_nothing(world, sent, client_for):
     part = part_of(sent, world.dept_d)
     response = client_for(world.handler_d).post(
-        f"/liaison/parts/{part.pk}/return/", {"reason": "", "version": part.version}, follow=True
+        f"/liaison/parts/{part.pk}/return/", {"reason": "", "version": part.version}
     )
-    assert "理由：该字段是必填项。" in messages_of(response)
+    assert response.status_code == 400
+    assert "该字段是必填项。" in messages_of(response)
     assert part_of(sent, world.dept_d).status == AssignmentStatus.PENDING
 
 

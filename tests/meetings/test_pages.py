@@ -199,3 +199,16 @@ def test_a_decision_of_another_unit_is_not_converted(cast, meeting, client_for, 
                                                    {"deadline": "2026-12-01", "cycle": "monthly"})  # fmt: skip
     assert response.status_code in (403, 404)
     assert not Assignment.objects.exists()
+
+
+def test_a_refused_decision_comes_back_as_typed_with_the_message_at_its_field(cast, meeting, client_for):
+    response = client_for(cast.supervisor).post(
+        f"/meetings/{meeting.pk}/decisions/",
+        {"text": "建立周调度机制，每周五通报进度", "owner_unit": "", "deadline": "2026-12-15"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "建立周调度机制，每周五通报进度</textarea>" in page
+    assert 'name="deadline" value="2026-12-15"' in page
+    assert page.count("该字段是必填项。") == 1
+    assert not Decision.objects.exists()

@@ -61,8 +61,12 @@ def test_a_row_is_saved_inline_and_comes_back_with_its_ytd(cast, projects, make_
     assert html.lstrip().startswith("<tr")
     assert 'data-testid="ytd-PA2">2.5000<' in html
     assert ProjectProgress.objects.get(project=projects["a2"], month=MONTH).investment == Decimal("0.5")
+    # Refused: a 200 (HTMX swaps nothing else) whose row says why and keeps what was typed.
     bad = client.post(url, {"investment": "-2", "version": "1"}, headers={"HX-Request": "true"})
-    assert bad.status_code == 400
+    assert bad.status_code == 200
+    row = bad.content.decode()
+    assert 'data-testid="row-error-PA2"' in row
+    assert 'name="investment" value="-2"' in row
     assert ProjectProgress.objects.get(project=projects["a2"], month=MONTH).investment == Decimal("0.5")
 
 

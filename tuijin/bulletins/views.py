@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from tuijin.bulletins import queries, rendering, services
 from tuijin.bulletins.models import Block, Bulletin, Chart, PeriodType, Status
 from tuijin.core import policy
-from tuijin.core.forms import apply_validation_error
+from tuijin.core.forms import SearchableSelectMultiple, apply_validation_error
 from tuijin.indicators import periods
 from tuijin.indicators.models import Indicator
 from tuijin.orgs.models import RankingGroup, Unit
@@ -57,11 +57,11 @@ class CreateForm(forms.Form):
 
     indicators = forms.ModelMultipleChoiceField(
         label=gettext_lazy("指标（不选为全部）"), queryset=Indicator.objects.filter(is_active=True), required=False,
-        to_field_name="code",
+        to_field_name="code", widget=SearchableSelectMultiple(empty=gettext_lazy("没有匹配的指标")),
     )  # fmt: skip
     groups = forms.ModelMultipleChoiceField(
         label=gettext_lazy("排名组（不选为全部）"), queryset=RankingGroup.objects.order_by("sort_order", "code"),
-        required=False, to_field_name="code",
+        required=False, to_field_name="code", widget=SearchableSelectMultiple(empty=gettext_lazy("没有匹配的排名组")),
     )  # fmt: skip
 
     def __init__(self, *args, user=None, **kwargs):
@@ -69,7 +69,7 @@ class CreateForm(forms.Form):
         self.fields["scope"].queryset = policy.visible_units(user).filter(is_active=True).order_by("path")
         for field in self.fields.values():
             select = isinstance(field.widget, forms.Select | forms.SelectMultiple)
-            field.widget.attrs["class"] = "form-select" if select else "form-control"
+            field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
 
 
 @policy.permission("bulletin.manage")

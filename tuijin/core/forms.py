@@ -2,8 +2,18 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 from tuijin.core.text import NoControlCharacters
+
+
+class FormRenderer(TemplatesSetting):
+    """Every field rendered as a whole (`{{ field.as_field_group }}`, `{{ form }}`) goes through
+    `includes/field.html`, the one field layout: Tabler's label, the red * of a required field
+    (Tabler's `required` label class), the hint and the errors under the field."""
+
+    field_template_name = "includes/field.html"
 
 
 def apply_validation_error(form: forms.Form, exc: ValidationError, *, password_field: str | None = None) -> None:
@@ -31,3 +41,19 @@ class CleanTextMixin:
             if isinstance(field, (forms.CharField, forms.MultipleChoiceField, forms.ChoiceField)):
                 multiline = isinstance(field.widget, forms.Textarea)
                 field.validators.append(NoControlCharacters(str(field.label or name), multiline=multiline))
+
+
+class SearchableSelectMultiple(forms.SelectMultiple):
+    """A multiple choice the browser turns into a search box with removable chips (tom-select,
+    started by `tuijin/search-select.js` on `select[multiple][data-tj-search]`). Without JavaScript it
+    stays the plain list. Its script and CSS come with the form's media, so only pages that
+    render `{{ form.media }}` for such a form load them. `empty` names what was not found."""
+
+    class Media:
+        css = {"all": ["vendor/tom-select/css/tom-select.bootstrap5.min.css", "tuijin/search-select.css"]}
+        js = ["vendor/tom-select/js/tom-select.complete.min.js", "tuijin/search-select.js"]
+
+    def __init__(self, attrs=None, *, empty=None):
+        defaults = {"class": "form-select", "size": 6, "data-tj-search": "", "data-tj-placeholder": _("输入名称搜索"),
+                    "data-tj-empty": _("没有匹配的单位") if empty is None else empty}  # fmt: skip
+        super().__init__(defaults | (attrs or {}))

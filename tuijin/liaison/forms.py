@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuijin.core.forms import SearchableSelectMultiple
 from tuijin.indicators.models import KeyWork
 from tuijin.liaison import queries
 from tuijin.orgs.models import Unit
@@ -47,12 +48,11 @@ class SheetForm(VersionMixin):
     )  # fmt: skip
     departments = forms.ModelMultipleChoiceField(
         label=_("承办部门"), queryset=Unit.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+        widget=SearchableSelectMultiple(),
         help_text=_("可多选；每个部门分别答复。"),
     )  # fmt: skip
     copies = forms.ModelMultipleChoiceField(
-        label=_("抄送"), queryset=Unit.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+        label=_("抄送"), queryset=Unit.objects.none(), required=False, widget=SearchableSelectMultiple(),
     )  # fmt: skip
     problem = forms.CharField(label=_("问题描述"), widget=TEXTAREA)
     request = forms.CharField(label=_("需协调解决的事项"), widget=TEXTAREA)
@@ -113,7 +113,7 @@ class DecisionForm(VersionMixin):
     )  # fmt: skip
     co_units = forms.ModelMultipleChoiceField(
         label=_("配合单位"), queryset=Unit.objects.filter(is_active=True).order_by("path"), required=False,
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+        widget=SearchableSelectMultiple(),
     )  # fmt: skip
     deadline = forms.DateField(label=_("办结时限"), widget=DATE, required=False)
 

@@ -118,6 +118,14 @@ def _saved(request, sheet):
 @policy.permission("sheet.view")
 def sheet_detail(request, pk):
     sheet = queries.get_visible_sheet_or_404(request.user, pk)
+    return _sheet_page(request, sheet)
+
+
+def _sheet_page(request, sheet, refused: tuple | None = None):
+    """The sheet page. `refused` = (slot, bound form): an action the services or the form refused,
+    shown again in place of its empty form with what was typed and the message at the field
+    (a slot is a context key, or `(part pk, key)` for a department's action). None when the
+    refused form has no place on the page any more (the state moved on): the caller redirects."""
     today = timezone.localdate()
     parts = queries.sheet_parts(sheet)
     user = request.user
@@ -138,7 +146,16 @@ def sheet_detail(request, pk):
                                                "owner_unit": _first_open_department(parts)}),
         "escalated_to": sheet.escalated_to.all(), "supervision": queries.sheet_assignments(sheet),
     }  # fmt: skip
-    return render(request, "liaison/sheet_detail.html", context)
+    if refused is None:
+        return render(request, "liaison/sheet_detail.html", context)
+    (slot, form), target = refused, context
+    if isinstance(slot, tuple):
+        part_pk, slot = slot
+        target = next((row for row in rows if row["part"].pk == part_pk), {})
+    if slot not in target:
+        return None
+    target[slot] = form
+    return render(request, "liaison/sheet_detail.html", context, status=400)
 
 
 def _first_open_department(parts):
@@ -148,42 +165,46 @@ def _first_open_department(parts):
 
 def _part_row(user, part, parts, leader: bool, today) -> dict:
     mine = is_handler(user, part)
-    busy = [p.department for p in parts if p.status in OPEN_ASSIGNMENT]
     row = {"part": part, "mine": mine, "overdue": part.is_overdue(today)}
+    initial = {"version": part.version}
     if mine and part.status in AWAITING_ANSWER:
-        initial = {"version": part.version}
         row |= {
             "accept_form": AcceptForm(initial=initial | {"promised_on": today}),
-            "transfer_form": TransferForm(
-                initial=initial, exclude=[*busy, part.sheet.sender_unit], prefix=f"t{part.pk}"
-            ),
+            "transfer_form": _transfer_form(part, parts, "t", initial=initial),
             "return_form": ReasonForm(initial=initial),
         }  # fmt: skip
     if mine and part.status in AWAITING_SOLUTION:
-        row["resolve_form"] = ResolveForm(initial={"version": part.version})
+        row["resolve_form"] = ResolveForm(initial=initial)
     if leader and part.status in OPEN_ASSIGNMENT:
-        row["reassign_form"] = TransferForm(
-            initial={"version": part.version}, exclude=[*busy, part.sheet.sender_unit], prefix=f"r{part.pk}"
-        )
+        row["reassign_form"] = _transfer_form(part, parts, "r", initial=initial)
     return row
+
+
+def _transfer_form(part, parts, prefix: str, data=None, initial=None) -> TransferForm:
+    """转办 (prefix "t") or 改派 ("r"): any department but the sender and those already handling it."""
+    busy = [p.department for p in parts if p.status in OPEN_ASSIGNMENT]
+    return TransferForm(data, initial=initial, exclude=[*busy, part.sheet.sender_unit], prefix=f"{prefix}{part.pk}")
 
 
 # --- actions -----------------------------------------------------------------------------------
 
 
-def _act(request, sheet, form, call, success: str):
-    """Validate the posted form, call the service, say what happened, back to the sheet."""
-    if not form.is_valid():
-        messages.error(
-            request, " ".join(_labelled(form, name, m) for name, errors in form.errors.items() for m in errors)
-        )
-        return redirect(_detail(sheet))
-    try:
-        call(form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
+def _act(request, sheet, form, call, success: str, slot):
+    """Validate the posted form and call the service. Done: say so, back to the sheet. Refused:
+    the sheet page again (400) with the form as typed and the message at its field, so nothing
+    typed is lost; only when the form has no place left on the page, the message and back."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(_detail(sheet))
+    page = _sheet_page(request, sheet, refused=(slot, form))
+    if page is not None:
+        return page
+    messages.error(request, " ".join(_labelled(form, name, m) for name, errors in form.errors.items() for m in errors))
     return redirect(_detail(sheet))
 
 
@@ -201,7 +222,7 @@ def sheet_send(request, pk):
     def call(d):
         services.sheet_send(actor=request.user, sheet=sheet, expected_version=d["version"])
 
-    return _act(request, sheet, NoteForm(request.POST), call, _("联系单已发送。"))
+    return _act(request, sheet, NoteForm(request.POST), call, _("联系单已发送。"), "send_form")
 
 
 @require_POST
@@ -212,7 +233,7 @@ def sheet_confirm(request, pk):
     def call(d):
         services.sheet_confirm(actor=request.user, sheet=sheet, note=d["note"], expected_version=d["version"])
 
-    return _act(request, sheet, NoteForm(request.POST), call, _("联系单已销号。"))
+    return _act(request, sheet, NoteForm(request.POST), call, _("联系单已销号。"), "confirm_form")
 
 
 @require_POST
@@ -223,7 +244,7 @@ def sheet_reopen(request, pk):
     def call(d):
         services.sheet_reopen(actor=request.user, sheet=sheet, reason=d["reason"], expected_version=d["version"])
 
-    return _act(request, sheet, ReasonForm(request.POST), call, _("已退回承办部门重新办理。"))
+    return _act(request, sheet, ReasonForm(request.POST), call, _("已退回承办部门重新办理。"), "reopen_form")
 
 
 @require_POST
@@ -237,7 +258,7 @@ def assignment_accept(request, pk):
             expected_version=d["version"],
         )  # fmt: skip
 
-    return _act(request, part.sheet, AcceptForm(request.POST), call, _("已受理。"))
+    return _act(request, part.sheet, AcceptForm(request.POST), call, _("已受理。"), (part.pk, "accept_form"))
 
 
 @require_POST
@@ -251,7 +272,8 @@ def assignment_transfer(request, pk):
             expected_version=d["version"],
         )  # fmt: skip
 
-    return _act(request, part.sheet, TransferForm(request.POST, prefix=f"t{part.pk}"), call, _("已转办。"))
+    form = _transfer_form(part, queries.sheet_parts(part.sheet), "t", request.POST)
+    return _act(request, part.sheet, form, call, _("已转办。"), (part.pk, "transfer_form"))
 
 
 @require_POST
@@ -264,7 +286,7 @@ def assignment_return(request, pk):
             actor=request.user, assignment=part, reason=d["reason"], expected_version=d["version"]
         )
 
-    return _act(request, part.sheet, ReasonForm(request.POST), call, _("已退回发起单位。"))
+    return _act(request, part.sheet, ReasonForm(request.POST), call, _("已退回发起单位。"), (part.pk, "return_form"))
 
 
 @require_POST
@@ -277,7 +299,7 @@ def assignment_resolve(request, pk):
             actor=request.user, assignment=part, result=d["result"], expected_version=d["version"]
         )
 
-    return _act(request, part.sheet, ResolveForm(request.POST), call, _("已办结。"))
+    return _act(request, part.sheet, ResolveForm(request.POST), call, _("已办结。"), (part.pk, "resolve_form"))
 
 
 @require_POST
@@ -288,7 +310,7 @@ def sheet_instruct(request, pk):
     def call(d):
         services.sheet_instruct(actor=request.user, sheet=sheet, text=d["text"], expected_version=d["version"])
 
-    return _act(request, sheet, InstructForm(request.POST), call, _("批示已送达承办部门。"))
+    return _act(request, sheet, InstructForm(request.POST), call, _("批示已送达承办部门。"), "instruct_form")
 
 
 @require_POST
@@ -302,7 +324,8 @@ def assignment_reassign(request, pk):
             expected_version=d["version"],
         )  # fmt: skip
 
-    return _act(request, part.sheet, TransferForm(request.POST, prefix=f"r{part.pk}"), call, _("已改派承办部门。"))
+    form = _transfer_form(part, queries.sheet_parts(part.sheet), "r", request.POST)
+    return _act(request, part.sheet, form, call, _("已改派承办部门。"), (part.pk, "reassign_form"))
 
 
 @require_POST
@@ -313,7 +336,7 @@ def sheet_agenda(request, pk):
     def call(d):
         services.sheet_put_on_agenda(actor=request.user, sheet=sheet, note=d["note"], expected_version=d["version"])
 
-    return _act(request, sheet, NoteForm(request.POST), call, _("已列入市长办公会议议题。"))
+    return _act(request, sheet, NoteForm(request.POST), call, _("已列入市长办公会议议题。"), "agenda_form")
 
 
 @require_POST
@@ -328,7 +351,7 @@ def sheet_decision(request, pk):
             deadline=d["deadline"], co_units=d["co_units"],
         )  # fmt: skip
 
-    return _act(request, sheet, DecisionForm(request.POST), call, _("会议决定已记录。"))
+    return _act(request, sheet, DecisionForm(request.POST), call, _("会议决定已记录。"), "decision_form")
 
 
 # --- attachments -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core import policy
+from tuijin.core.forms import SearchableSelectMultiple
 from tuijin.meetings.models import MeetingType
 from tuijin.orgs.models import Unit, User
 
@@ -17,7 +18,8 @@ def bootstrap(form: forms.Form) -> None:
         if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
             continue
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        classes = widget.attrs.get("class", "").split()
+        widget.attrs["class"] = " ".join(classes if css in classes else [*classes, css])
         if isinstance(widget, forms.SelectMultiple):
             widget.attrs.setdefault("size", 8)
 
@@ -28,8 +30,13 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label=_("会议日期"), widget=DATE)
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     chair = forms.ModelChoiceField(label=_("主持人"), queryset=User.objects.none(), required=False)
-    attending_units = forms.ModelMultipleChoiceField(label=_("参会单位"), queryset=Unit.objects.none(), required=False)
-    attendees = forms.ModelMultipleChoiceField(label=_("参会人员"), queryset=User.objects.none(), required=False)
+    attending_units = forms.ModelMultipleChoiceField(
+        label=_("参会单位"), queryset=Unit.objects.none(), required=False, widget=SearchableSelectMultiple()
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("参会人员"), queryset=User.objects.none(), required=False,
+        widget=SearchableSelectMultiple(empty=_("没有匹配的人员")),
+    )  # fmt: skip
     agenda = forms.CharField(label=_("议程"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

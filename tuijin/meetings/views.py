@@ -45,7 +45,11 @@ def meeting_list(request):
 
 @policy.permission("meeting.view")
 def meeting_detail(request, pk):
-    meeting = queries.get_visible_or_404(request.user, pk)
+    return _detail_page(request, queries.get_visible_or_404(request.user, pk))
+
+
+def _detail_page(request, meeting: Meeting, decision_form: DecisionForm | None = None):
+    """The meeting's page; `decision_form` a refused 议定事项, shown again as typed (400)."""
     can_manage = services.may_manage(request.user, meeting)
     visits = list(queries.visits_for(meeting))
     attending = list(meeting.attending_units.order_by("path"))
@@ -58,9 +62,9 @@ def meeting_detail(request, pk):
         "attendees": meeting.attendees.select_related("unit").order_by("unit__path", "username"),
         "unreviewed": [u for pk, u in candidates.items() if pk not in reviewed] if can_manage else [],
         "can_manage": can_manage, "can_assign": policy.allows(request.user, "assignment.manage"),
-        "decision_form": DecisionForm(user=request.user) if can_manage else None,
+        "decision_form": (decision_form or DecisionForm(user=request.user)) if can_manage else None,
     }  # fmt: skip
-    return render(request, "meetings/meeting_detail.html", context)
+    return render(request, "meetings/meeting_detail.html", context, status=400 if decision_form else 200)
 
 
 def _meeting_data(form: MeetingForm, visits) -> dict:
@@ -153,12 +157,11 @@ def decision_add(request, pk):
         try:
             services.decision_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("已添加议定事项。"))
-    else:
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
-    return redirect("meetings:detail", pk=meeting.pk)
+            return redirect("meetings:detail", pk=meeting.pk)
+    return _detail_page(request, meeting, decision_form=form)  # what was typed stays, the message at its field
 
 
 def _convert(request, source, meeting, convert, initial: dict, heading: str, text: str, unit):

@@ -113,7 +113,15 @@ def progress_row_save(request, code, year, month):
         raise Http404
     context = {"p": rows[0], "year": year, "month": month, "locked": periods.is_locked(year, month)}
     context |= {"row_error": error, "row_saved": not error}
-    return render(request, "projects/progress_unit.html#row", context, status=400 if error else 200)
+    if error:  # the line as typed, with the version it was typed against (a stale line stays stale)
+        context["typed"] = {
+            "investment": request.POST.get("investment", ""),
+            "version": request.POST.get("version", ""),
+        }
+    # HTMX swaps only a 2xx answer: a refused line comes back as 200 to replace the row (as the targets grid does).
+    return render(
+        request, "projects/progress_unit.html#row", context, status=400 if error and not request.htmx else 200
+    )
 
 
 # --- one project's month ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core import policy
+from tuijin.core.forms import SearchableSelectMultiple
 from tuijin.orgs.models import Unit
 from tuijin.supervision import queries, sources
 from tuijin.supervision.models import SINGLE_SOURCE_KINDS, Cycle, SourceKind
@@ -18,7 +19,8 @@ def bootstrap(form: forms.Form) -> None:
         if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
             continue
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        classes = widget.attrs.get("class", "").split()
+        widget.attrs["class"] = " ".join(classes if css in classes else [*classes, css])
         if isinstance(widget, forms.SelectMultiple):
             widget.attrs.setdefault("size", 8)
 
@@ -33,7 +35,9 @@ class AssignmentForm(forms.Form):
                                    help_text=_("如：李市长 2026年3月5日批示"))  # fmt: skip
     # After `source_label`: one choice per source picked by hand (`sources.pickers()`: a sheet, a bulletin).
     owner_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.none())
-    co_units = forms.ModelMultipleChoiceField(label=_("配合单位"), queryset=Unit.objects.none(), required=False)
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("配合单位"), queryset=Unit.objects.none(), required=False, widget=SearchableSelectMultiple()
+    )
     leader = forms.ModelChoiceField(label=_("责任领导"), queryset=queries.leaders(), required=False)
     responsibility = forms.CharField(label=_("责任人"), max_length=100, required=False)
     assigned_on = forms.DateField(label=_("交办日期"), widget=DATE, required=False)
@@ -102,7 +106,7 @@ class ConvertForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
     cycle_start = forms.DateField(label=_("所属周期"), required=False, widget=forms.Select)
 
     def __init__(self, *args, cycles=(), **kwargs):
@@ -111,16 +115,24 @@ class ProgressForm(forms.Form):
         bootstrap(self)
 
 
-class CloseoutForm(forms.Form):
-    evidence = forms.CharField(label=_("办理结果及佐证"), widget=forms.Textarea(attrs={"rows": 4}))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class _TablerForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+class CloseoutForm(_TablerForm):
+    evidence = forms.CharField(label=_("办理结果及佐证"), widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ExtensionForm(forms.Form):
+class ReasonForm(_TablerForm):
+    """The supervisor's opinion on a close-out or an extension (required when refusing: the service says)."""
+
+    reason = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ExtensionForm(_TablerForm):
     new_deadline = forms.DateField(label=_("申请延至"), widget=DATE)
-    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))

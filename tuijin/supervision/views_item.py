@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,13 +24,6 @@ from tuijin.supervision import metrics, queries, services
 from tuijin.supervision.forms import AssignmentForm, CloseoutForm, ExtensionForm, ProgressForm, ReasonForm
 from tuijin.supervision.labels import colour_label, level_label
 from tuijin.supervision.models import Assignment, Attachment, ExtensionRequest, Status
-
-
-def _version(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _detail(pk: int):
@@ -61,12 +54,17 @@ def _cycle_rows(a: Assignment, updates: list, today: dt.date) -> list[dict]:
     return rows
 
 
+def _cycle_choices(cycle_rows: list[dict]) -> list[tuple]:
+    """The cycles progress may be reported for: the current one first, then the missed ones."""
+    return [(r["start"], f"{r['start']} ~ {r['end']}") for r in reversed(cycle_rows) if r["state"] in
+            ("current", "missed")]  # fmt: skip
+
+
 def _detail_context(request, a: Assignment) -> dict:
     today = timezone.localdate()
     updates = list(queries.updates(a))
     cycle_rows = _cycle_rows(a, updates, today)
-    choices = [(r["start"], f"{r['start']} ~ {r['end']}") for r in reversed(cycle_rows) if r["state"] in
-               ("current", "missed")]  # fmt: skip
+    choices = _cycle_choices(cycle_rows)
     pending = a.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
     can_report, can_manage = services.may_report(request.user, a), services.may_manage(request.user, a)
     return {
@@ -81,6 +79,7 @@ def _detail_context(request, a: Assignment) -> dict:
         "can_report": can_report, "can_manage": can_manage,
         "progress_form": ProgressForm(cycles=choices), "closeout_form": CloseoutForm(initial={"version": a.version}),
         "extension_form": ExtensionForm(), "reason_form": ReasonForm(initial={"version": a.version}),
+        "extension_reason_form": ReasonForm(auto_id="x_%s"),
     }  # fmt: skip
 
 
@@ -156,89 +155,109 @@ def assignment_edit(request, pk):
 # --- transitions ---------------------------------------------------------------------------------
 
 
-def _date(value: str) -> dt.date | None:
+def _act(request, item_pk: int, call, success: str, form=None, slot: str = ""):
+    """Run one transition of an item's page. Done: say so, back to the item. Refused: with a
+    `form`, the item's page again (400) with the form as typed in its `slot` and the message at
+    the field (chosen files must be chosen again: a browser never sends them back); without
+    one, or when the form has no place left on the page, the message and back to the item."""
+    if form is not None and not form.is_valid():
+        return _refused(request, item_pk, form, slot)
     try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _act(request, item_pk: int, call, success: str):
-    """Run one transition of an item's page: its refusal as an error message, else `success`;
-    back to the item either way."""
-    try:
-        call()
+        call(form.cleaned_data if form is not None else None)
     except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, success)
+        if form is None:
+            _errors(request, exc)
+            return _detail(item_pk)
+        apply_validation_error(form, exc)
+        return _refused(request, item_pk, form, slot)
+    messages.success(request, success)
     return _detail(item_pk)
+
+
+def _refused(request, item_pk: int, form, slot: str):
+    a = queries.annotated(queries.get_visible_or_404(request.user, item_pk))
+    context = _detail_context(request, a)
+    shown = {"progress_form": context["can_report"] and context["open"],
+             "closeout_form": context["can_report"] and context["open"],
+             "extension_form": context["can_report"] and context["open"] and not context["pending"],
+             "reason_form": context["can_manage"] and context["requested"],
+             "extension_reason_form": context["can_manage"] and bool(context["pending"])}  # fmt: skip
+    if not shown.get(slot):
+        _errors(request, ValidationError(form.errors.get(NON_FIELD_ERRORS) or _flat(form)))
+        return _detail(item_pk)
+    context[slot] = form
+    return render(request, "supervision/assignment_detail.html", context, status=400)
+
+
+def _flat(form) -> list[str]:
+    return [f"{form.fields[n].label}：{m}" if n in form.fields else m for n, ms in form.errors.items() for m in ms]
 
 
 @require_POST
 @policy.permission("assignment.report")
 def progress_post(request, pk):
-    a, post = queries.get_visible_or_404(request.user, pk), request.POST
-    return _act(request, a.pk, lambda: services.progress_post(
-        actor=request.user, assignment=a, text=post.get("text", ""), attachments=request.FILES.getlist("attachments"),
-        cycle_start=_date(post.get("cycle_start", "")),
-    ), _("进展已报送。"))  # fmt: skip
+    a = queries.get_visible_or_404(request.user, pk)
+    choices = _cycle_choices(_cycle_rows(a, list(queries.updates(a)), timezone.localdate()))
+    form = ProgressForm(request.POST, cycles=choices)
+    return _act(request, a.pk, lambda d: services.progress_post(
+        actor=request.user, assignment=a, text=d["text"], attachments=request.FILES.getlist("attachments"),
+        cycle_start=d["cycle_start"],
+    ), _("进展已报送。"), form, "progress_form")  # fmt: skip
 
 
 @require_POST
 @policy.permission("assignment.report")
 def closeout_request(request, pk):
-    a, post = queries.get_visible_or_404(request.user, pk), request.POST
-    return _act(request, a.pk, lambda: services.closeout_request(
-        actor=request.user, assignment=a, evidence=post.get("evidence", ""),
-        attachments=request.FILES.getlist("attachments"), expected_version=_version(post.get("version")),
-    ), _("已申请销号，待督查员审核。"))  # fmt: skip
+    a = queries.get_visible_or_404(request.user, pk)
+    return _act(request, a.pk, lambda d: services.closeout_request(
+        actor=request.user, assignment=a, evidence=d["evidence"],
+        attachments=request.FILES.getlist("attachments"), expected_version=d["version"],
+    ), _("已申请销号，待督查员审核。"), CloseoutForm(request.POST), "closeout_form")  # fmt: skip
 
 
 @require_POST
 @policy.permission("assignment.manage")
 def closeout_approve(request, pk):
-    a, post = queries.get_visible_or_404(request.user, pk), request.POST
-    return _act(request, a.pk, lambda: services.closeout_approve(
-        actor=request.user, assignment=a, note=post.get("reason", ""), expected_version=_version(post.get("version")),
-    ), _("已销号。"))  # fmt: skip
+    a = queries.get_visible_or_404(request.user, pk)
+    return _act(request, a.pk, lambda d: services.closeout_approve(
+        actor=request.user, assignment=a, note=d["reason"], expected_version=d["version"],
+    ), _("已销号。"), ReasonForm(request.POST), "reason_form")  # fmt: skip
 
 
 @require_POST
 @policy.permission("assignment.manage")
 def closeout_return(request, pk):
-    a, post = queries.get_visible_or_404(request.user, pk), request.POST
-    return _act(request, a.pk, lambda: services.closeout_return(
-        actor=request.user, assignment=a, reason=post.get("reason", ""), expected_version=_version(post.get("version")),
-    ), _("已退回牵头单位。"))  # fmt: skip
+    a = queries.get_visible_or_404(request.user, pk)
+    return _act(request, a.pk, lambda d: services.closeout_return(
+        actor=request.user, assignment=a, reason=d["reason"], expected_version=d["version"],
+    ), _("已退回牵头单位。"), ReasonForm(request.POST), "reason_form")  # fmt: skip
 
 
 @require_POST
 @policy.permission("assignment.report")
 def extension_request(request, pk):
-    a, post = queries.get_visible_or_404(request.user, pk), request.POST
-    return _act(request, a.pk, lambda: services.extension_request(
-        actor=request.user, assignment=a, reason=post.get("reason", ""),
-        new_deadline=_date(post.get("new_deadline", "")),
-    ), _("延期申请已提交。"))  # fmt: skip
+    a = queries.get_visible_or_404(request.user, pk)
+    return _act(request, a.pk, lambda d: services.extension_request(
+        actor=request.user, assignment=a, reason=d["reason"], new_deadline=d["new_deadline"],
+    ), _("延期申请已提交。"), ExtensionForm(request.POST), "extension_form")  # fmt: skip
 
 
 @require_POST
 @policy.permission("assignment.manage")
 def extension_grant(request, pk):
     extension = queries.extension_or_404(request.user, pk)
-    return _act(request, extension.assignment_id, lambda: services.extension_grant(
-        actor=request.user, extension=extension, note=request.POST.get("reason", ""),
-    ), _("已同意延期。"))  # fmt: skip
+    return _act(request, extension.assignment_id, lambda d: services.extension_grant(
+        actor=request.user, extension=extension, note=d["reason"],
+    ), _("已同意延期。"), ReasonForm(request.POST, auto_id="x_%s"), "extension_reason_form")  # fmt: skip
 
 
 @require_POST
 @policy.permission("assignment.manage")
 def extension_refuse(request, pk):
     extension = queries.extension_or_404(request.user, pk)
-    return _act(request, extension.assignment_id, lambda: services.extension_refuse(
-        actor=request.user, extension=extension, reason=request.POST.get("reason", ""),
-    ), _("已不同意延期。"))  # fmt: skip
+    return _act(request, extension.assignment_id, lambda d: services.extension_refuse(
+        actor=request.user, extension=extension, reason=d["reason"],
+    ), _("已不同意延期。"), ReasonForm(request.POST, auto_id="x_%s"), "extension_reason_form")  # fmt: skip
 
 
 @policy.permission("assignment.view")
