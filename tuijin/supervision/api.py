@@ -25,14 +25,11 @@ from rest_framework.response import Response
 from tuijin.bulletins.models import Bulletin
 from tuijin.bulletins.models import Status as BulletinStatus
 from tuijin.core import policy
+from tuijin.core.params import as_drf_error
 from tuijin.liaison.queries import visible_sheets
 from tuijin.orgs.models import Unit, User
 from tuijin.supervision import metrics, queries, services
 from tuijin.supervision.models import Assignment, Cycle, ExtensionRequest, ProgressUpdate, SourceKind, Status
-
-
-def as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tuijin.bulletins.models import Bulletin
 from tuijin.bulletins.models import Status as BulletinStatus
 from tuijin.core import policy
+from tuijin.core.forms import bootstrap
 from tuijin.liaison.models import ContactSheet
 from tuijin.liaison.queries import visible_sheets
 from tuijin.orgs.models import Unit
@@ -13,18 +14,6 @@ from tuijin.supervision import queries
 from tuijin.supervision.models import SINGLE_SOURCE_KINDS, Cycle, SourceKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def bootstrap(form: forms.Form) -> None:
-    """Tabler's classes on every widget (the pages render `{{ field }}` as it is)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-        if isinstance(widget, forms.SelectMultiple):
-            widget.attrs.setdefault("size", 8)
 
 
 class AssignmentForm(forms.Form):

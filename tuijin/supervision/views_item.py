@@ -20,17 +20,11 @@ from django.views.decorators.http import require_POST
 
 from tuijin.core import policy, workcalendar
 from tuijin.core.forms import apply_validation_error
+from tuijin.core.params import int_or_none
 from tuijin.supervision import metrics, queries, services
 from tuijin.supervision.forms import AssignmentForm, CloseoutForm, ExtensionForm, ProgressForm, ReasonForm
 from tuijin.supervision.labels import colour_label, level_label
 from tuijin.supervision.models import Assignment, Attachment, ExtensionRequest, Status
-
-
-def _version(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _detail(pk: int):
@@ -191,7 +185,7 @@ def closeout_request(request, pk):
     a, post = queries.get_visible_or_404(request.user, pk), request.POST
     return _act(request, a.pk, lambda: services.closeout_request(
         actor=request.user, assignment=a, evidence=post.get("evidence", ""),
-        attachments=request.FILES.getlist("attachments"), expected_version=_version(post.get("version")),
+        attachments=request.FILES.getlist("attachments"), expected_version=int_or_none(post.get("version")),
     ), _("已申请销号，待督查员审核。"))  # fmt: skip
 
 
@@ -200,7 +194,8 @@ def closeout_request(request, pk):
 def closeout_approve(request, pk):
     a, post = queries.get_visible_or_404(request.user, pk), request.POST
     return _act(request, a.pk, lambda: services.closeout_approve(
-        actor=request.user, assignment=a, note=post.get("reason", ""), expected_version=_version(post.get("version")),
+        actor=request.user, assignment=a, note=post.get("reason", ""),
+        expected_version=int_or_none(post.get("version")),
     ), _("已销号。"))  # fmt: skip
 
 
@@ -209,7 +204,8 @@ def closeout_approve(request, pk):
 def closeout_return(request, pk):
     a, post = queries.get_visible_or_404(request.user, pk), request.POST
     return _act(request, a.pk, lambda: services.closeout_return(
-        actor=request.user, assignment=a, reason=post.get("reason", ""), expected_version=_version(post.get("version")),
+        actor=request.user, assignment=a, reason=post.get("reason", ""),
+        expected_version=int_or_none(post.get("version")),
     ), _("已退回牵头单位。"))  # fmt: skip
 
 
