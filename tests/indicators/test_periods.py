@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.http import Http404, QueryDict
 
 from tuijin.core.models import CalendarDay, CalendarYear
 from tuijin.core.workcalendar import UnknownCalendarYear
@@ -113,3 +114,19 @@ def test_analytics_and_the_bulletin_draft_open_on_the_latest_locked_period(cast,
             assert (response.context["year"], response.context["month"]) == (2026, 9), name
         form = supervisor.get(reverse("bulletins:create")).context["form"]
         assert (form.initial["year"], form.initial["period"]) == (2026, 9)
+
+
+def test_the_asked_period_fills_a_missing_part_from_the_default_and_refuses_a_bad_one():
+    calls = []
+
+    def default():
+        calls.append(1)
+        return (2026, 9)
+
+    assert periods.asked_period(QueryDict("year=2025&month=3"), default) == (2025, 3)
+    assert calls == []  # both parts given: the default (a query) is not worked out
+    assert periods.asked_period(QueryDict(""), default) == (2026, 9)
+    assert periods.asked_period(QueryDict("month=4"), default) == (2026, 4)
+    for bad in ("year=2026&month=13", "year=abc&month=1", "year=1999&month=1"):
+        with pytest.raises(Http404):
+            periods.asked_period(QueryDict(bad), default)

@@ -23,12 +23,9 @@ from rest_framework.response import Response
 from tuijin.assessment import explain, queries, services
 from tuijin.assessment.models import Result, RuleKind, Scheme, SchemeItem
 from tuijin.core import policy
+from tuijin.core.params import as_drf_error
 from tuijin.indicators.models import Indicator
 from tuijin.orgs.models import RankingGroup, Unit
-
-
-def as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 class AssessmentUnitRefSerializer(serializers.Serializer):

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.assessment.models import RuleKind, SchemeItem
+from tuijin.core.forms import TablerMixin
 from tuijin.indicators.models import Indicator
 from tuijin.indicators.services.catalogue import parse_decimal
-from tuijin.orgs.forms import TablerMixin
 from tuijin.orgs.models import RankingGroup, Unit
 
 POINTS = {"max_digits": 10, "decimal_places": 4}

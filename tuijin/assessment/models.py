@@ -90,10 +90,6 @@ class Scheme(models.Model):
         return f"{self.name}（第{self.version_no}版）"
 
     @property
-    def items_editable(self) -> bool:
-        return self.status == SchemeStatus.DRAFT
-
-    @property
     def is_locked(self) -> bool:
         return self.status == SchemeStatus.LOCKED
 

@@ -19,17 +19,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from tuijin.bulletins import queries, services, views
 from tuijin.bulletins.models import Block, Bulletin, PeriodType
 from tuijin.core import policy
+from tuijin.core.params import as_drf_error
 from tuijin.orgs.models import Unit
-
-
-def as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 class LinksSerializer(serializers.Serializer):

@@ -243,10 +243,6 @@ def honour_sentence(*, red: Sequence[str], black: Sequence[str]) -> str:
     return _join(*clauses)
 
 
-def missing_sentence(units: Sequence[str]) -> str:
-    return f"{names(units)}未按期报送数据" if units else ""
-
-
 def targets_met_sentence(*, subject: str, name: str, met: int, reported: int) -> str:
     """For rates and levels, which do not add up across units: how many reached the target."""
     return _join(f"{subject}{name}", f"{reported} 个报送单位中 {met} 个达到年度目标")

@@ -32,7 +32,7 @@ class CleanTextMixin:
     """Every text field refuses control characters, naming itself (`tuijin.core.text`).
 
     Multi-line fields (a Textarea) keep tab and line breaks; single-line ones refuse those too.
-    Forms get it through their base (`TablerMixin` in orgs.forms), so new fields need nothing.
+    Forms get it through their base (`TablerMixin` below), so new fields need nothing.
     """
 
     def __init__(self, *args, **kwargs):
@@ -41,6 +41,40 @@ class CleanTextMixin:
             if isinstance(field, (forms.CharField, forms.MultipleChoiceField, forms.ChoiceField)):
                 multiline = isinstance(field.widget, forms.Textarea)
                 field.validators.append(NoControlCharacters(str(field.label or name), multiline=multiline))
+
+
+class TablerMixin(CleanTextMixin):
+    """Give every widget Tabler's classes, so templates can render fields uniformly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class VersionedForm(TablerMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def bootstrap(form: forms.Form) -> None:
+    """Tabler's classes on every widget (the pages render `{{ field }}` as it is)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        classes = widget.attrs.get("class", "").split()
+        widget.attrs["class"] = " ".join(classes if css in classes else [*classes, css])
+        if isinstance(widget, forms.SelectMultiple):
+            widget.attrs.setdefault("size", 8)
 
 
 class SearchableSelectMultiple(forms.SelectMultiple):

@@ -11,7 +11,7 @@ leaders (members of a root unit) and the system/security administrators see all 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING
 
@@ -271,7 +271,3 @@ def _action_for(view, request) -> str | None:
     table: dict[str, str] = getattr(view, "policy", {}) or {}
     key = getattr(view, "action", None) or request.method.lower()
     return table.get(key) or table.get(request.method.lower())
-
-
-def roles_for(action: str) -> Iterable[str]:
-    return RULES.get(action, frozenset())

@@ -11,6 +11,11 @@ the first call for a key compiles the query built with sentinel ids, keeps the S
 parameter list and the result converters; later calls put the real ids in place of the
 sentinels and run the same SQL. Results go through Django's own converters, so rows are the
 same as `.values()` gives (the tests hold `indicator_ranking` to the pure functions).
+
+Refused (ValueError, on the first call for a key, before anything is kept): a `build` whose ids
+do not reach the SQL as parameters (a sentinel is missing: the id was inlined or dropped), and a
+`build` whose SQL text changes with the ids (compiled a second time with other sentinels, it
+differs): the kept SQL would be wrong for other ids.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from django.db.models import QuerySet
 
 # Negative ids never name a row, and no other parameter of these queries is this large.
 SENTINEL_BASE = -7_000_000_001
+# The second set, to see that the SQL text does not depend on the ids' values.
+OTHER_SENTINEL_BASE = -8_000_000_001
 
 
 @dataclass(frozen=True)
@@ -42,8 +49,8 @@ _cache: dict[tuple, _Compiled] = {}
 MAX_ENTRIES = 4096
 
 
-def sentinels(names: tuple[str, ...]) -> dict[str, int]:
-    return {name: SENTINEL_BASE - i for i, name in enumerate(names)}
+def sentinels(names: tuple[str, ...], base: int = SENTINEL_BASE) -> dict[str, int]:
+    return {name: base - i for i, name in enumerate(names)}
 
 
 def values(key: tuple, build: Callable[[Mapping[str, int]], QuerySet], actual: Mapping[str, int]) -> list[dict]:
@@ -56,6 +63,8 @@ def values(key: tuple, build: Callable[[Mapping[str, int]], QuerySet], actual: M
     if compiled is None:
         qs = build(sentinels(tuple(actual)))
         compiled = _compile(qs, tuple(actual))
+        if actual:
+            _refuse_sql_that_changes_with_ids(compiled, build, tuple(actual))
         if len(_cache) >= MAX_ENTRIES:
             _cache.pop(next(iter(_cache)))
         _cache[key] = compiled
@@ -94,6 +103,16 @@ def _compile(qs: QuerySet, names: tuple[str, ...]) -> _Compiled:
     fields = [s[0] for s in compiler.select[: compiler.col_count]]
     converters = compiler.get_converters(fields)
     return _Compiled(sql, tuple(params), slots, tuple(columns), converters, compiler)
+
+
+def _refuse_sql_that_changes_with_ids(compiled: _Compiled, build, names: tuple[str, ...]) -> None:
+    other = sentinels(names, OTHER_SENTINEL_BASE)
+    sql, params = build(other).query.get_compiler(using=compiled.compiler.using).as_sql()
+    expected = list(compiled.params)
+    for position, name in compiled.slots:
+        expected[position] = other[name]
+    if sql != compiled.sql or list(params) != expected:
+        raise ValueError("the SQL changes with the ids: build must pass them as parameters only")
 
 
 def clear() -> None:

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tuijin.core import policy
+from tuijin.core.params import as_drf_error
 from tuijin.indicators.models import (
     Direction,
     Frequency,
@@ -27,11 +27,6 @@ from tuijin.indicators.models import (
 )
 from tuijin.indicators.services import catalogue, imports
 from tuijin.orgs.models import RankingGroup, Unit
-
-
-def as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
 
 # --- indicators ----------------------------------------------------------------------------
 

@@ -14,24 +14,10 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from tuijin.core import policy
+from tuijin.core.params import as_drf_error, int_query_param
 from tuijin.indicators import queries
 from tuijin.indicators.models import Indicator, Report, Submission
 from tuijin.indicators.services import reporting
-
-
-def as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
-
-def _int_param(request, name: str) -> int | None:
-    raw = request.query_params.get(name, "")
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationError({name: [_("须为整数。")]}) from None
-
 
 # --- reports -------------------------------------------------------------------------------------
 
@@ -89,7 +75,7 @@ class ReportViewSet(viewsets.ModelViewSet):
         params = self.request.query_params
         return queries.reports_for(
             self.request.user, unit_code=params.get("unit", ""), indicator_code=params.get("indicator", ""),
-            year=_int_param(self.request, "year"), month=_int_param(self.request, "month"),
+            year=int_query_param(self.request, "year"), month=int_query_param(self.request, "month"),
         )  # fmt: skip
 
     def create(self, request):
@@ -169,7 +155,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         params = self.request.query_params
         return queries.submissions_for(
-            self.request.user, year=_int_param(self.request, "year"), month=_int_param(self.request, "month"),
+            self.request.user, year=int_query_param(self.request, "year"), month=int_query_param(self.request, "month"),
             status=params.get("status", ""), unit_code=params.get("unit", ""),
         )  # fmt: skip
 

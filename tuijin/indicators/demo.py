@@ -36,12 +36,6 @@ class Timeline:
     last: int  # the latest locked month of `year`: figures are final up to here
     open: tuple[int, int]  # the period after it, still open (its window running, or yet to come)
 
-    @property
-    def window_running(self) -> bool:
-        """Whether reporters can hand in the open period today (its month is over)."""
-        year, month = periods.next_period(*self.open)
-        return self.today >= dt.date(year, month, 1)
-
 
 def timeline(today: dt.date | None = None) -> Timeline:
     today = today or timezone.localdate()

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tuijin.core.forms import TablerMixin, VersionedForm
 from tuijin.indicators.models import (
     Direction,
     Frequency,
@@ -15,7 +16,6 @@ from tuijin.indicators.models import (
     RankKey,
     TimeProgressMode,
 )
-from tuijin.orgs.forms import TablerMixin, VersionedForm
 from tuijin.orgs.models import RankingGroup
 
 

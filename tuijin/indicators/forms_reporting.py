@@ -4,8 +4,8 @@ input; the services decide (the rule's expressions are vetted by the service on 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuijin.core.forms import TablerMixin
 from tuijin.indicators.models import VALUE_DIGITS, Indicator, Kind, RuleSeverity, ValidationRule
-from tuijin.orgs.forms import TablerMixin
 
 
 class CorrectionForm(TablerMixin, forms.Form):

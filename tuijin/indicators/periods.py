@@ -13,10 +13,12 @@ Asia/Shanghai dates.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,3 +135,20 @@ def validate_period(year: int, month: int) -> None:
         raise ValidationError(_("月份须在 1 到 12 之间。"))
     if not (2000 <= year <= 2100):
         raise ValidationError(_("年度超出范围。"))
+
+
+def asked_period(params, default: Callable[[], tuple[int, int]]) -> tuple[int, int]:
+    """The period a page's query asks for (?year=&month=), a part it leaves out taken from `default()`.
+
+    `default` is called only when a part is missing (the latest locked period costs a query). A bad
+    period is a bad link, not a server error: 404.
+    """
+    asked_year, asked_month = params.get("year"), params.get("month")
+    year, month = (None, None) if asked_year and asked_month else default()
+    try:
+        year = int(asked_year or year)
+        month = int(asked_month or month)
+        validate_period(year, month)
+    except (ValueError, ValidationError) as exc:
+        raise Http404(_("期间无效。")) from exc
+    return year, month

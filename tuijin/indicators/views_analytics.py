@@ -6,7 +6,6 @@ Thin: read the period and the group or unit (scoped), ask `analytics`, render th
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -21,20 +20,6 @@ from tuijin.indicators.models import Indicator
 from tuijin.orgs.models import Unit
 
 PAGE_SIZE = 25
-
-
-def _period(request) -> tuple[int, int]:
-    """The period asked for (?year=&month=), else the latest locked (final) period."""
-    asked_year, asked_month = request.GET.get("year"), request.GET.get("month")
-    # The default costs a query (the year's deadline rule): only when the link does not say.
-    year, month = (None, None) if asked_year and asked_month else periods.latest_locked_period()
-    try:
-        year = int(asked_year or year)
-        month = int(asked_month or month)
-        periods.validate_period(year, month)
-    except (ValueError, ValidationError) as exc:  # a bad period is a bad link, not a server error
-        raise Http404(_("期间无效。")) from exc
-    return year, month
 
 
 def _group(request):
@@ -69,7 +54,7 @@ def _export(request, table):
 
 @policy.permission("analytics.view")
 def matrix(request):
-    year, month = _period(request)
+    year, month = periods.asked_period(request.GET, periods.latest_locked_period)
     group, groups = _group(request)
     if group is None:
         return _not_ranked(request, _("完成矩阵"))
@@ -85,7 +70,7 @@ def matrix(request):
 
 @policy.permission("analytics.view")
 def ranking(request):
-    year, month = _period(request)
+    year, month = periods.asked_period(request.GET, periods.latest_locked_period)
     group, groups = _group(request)
     if group is None:
         return _not_ranked(request, _("单项排名"))
@@ -138,7 +123,7 @@ def _rank_key_label(ind: Indicator) -> str:
 @policy.permission("analytics.view")
 def cockpit(request, unit_code):
     unit = policy.get_in_scope_or_404(Unit.objects.all(), request.user, None, code=unit_code)
-    year, month = _period(request)
+    year, month = periods.asked_period(request.GET, periods.latest_locked_period)
     result = analytics.cockpit(unit, year, month)
     table = tables.cockpit_table(result)
     if response := _export(request, table):
@@ -173,7 +158,7 @@ def _pct(fraction):
 
 @policy.permission("analytics.view")
 def warning_list(request):
-    year, month = _period(request)
+    year, month = periods.asked_period(request.GET, periods.latest_locked_period)
     listing = analytics_warnings.warnings(request.user, year, month)
     headers = tables.warning_headers()
     if request.GET.get("export") == "xlsx":

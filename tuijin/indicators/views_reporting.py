@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from tuijin.core import policy
 from tuijin.core.forms import apply_validation_error
 from tuijin.core.html import filters_set
+from tuijin.core.params import int_or_none
 from tuijin.indicators import periods, queries, validation
 from tuijin.indicators.forms_reporting import CorrectionForm, RuleForm
 from tuijin.indicators.models import CorrectionRequest, Report, Submission, SubmissionStatus, ValidationRule
@@ -46,13 +47,6 @@ def _own_unit(request) -> Unit:
     if request.user.unit is None:
         raise PermissionDenied(_("您的账号尚未归属单位。"))
     return request.user.unit
-
-
-def _version(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _fill_url(year: int, month: int) -> str:
@@ -158,7 +152,7 @@ def _save_draft(request, unit, year, month, rows, data):
     entries = [reporting.Entry(row.indicator, *data[row.indicator.pk]) for row in rows if row.indicator.pk in data]
     return reporting.submission_save_draft(
         actor=request.user, unit=unit, year=year, month=month, entries=entries,
-        expected_version=_version(request.POST.get("version")),
+        expected_version=int_or_none(request.POST.get("version")),
     )  # fmt: skip
 
 
@@ -178,7 +172,7 @@ def fill_check(request):
     """The checks of one row as the reporter types (HTMX): the same rules the server applies."""
     unit = _own_unit(request)
     year, month = _period(request.POST)
-    pk = _version(request.POST.get("indicator"))
+    pk = int_or_none(request.POST.get("indicator"))
     rows = [r for r in queries.form_rows(unit, year, month) if r.indicator.pk == pk and r.fillable]
     if not rows:
         raise Http404
@@ -259,7 +253,7 @@ def correction_reject(request, pk):
 @policy.permission("report.view")
 def submissions(request):
     params = request.GET
-    year, month = _version(params.get("year")), _version(params.get("month"))
+    year, month = int_or_none(params.get("year")), int_or_none(params.get("month"))
     status = params.get("status", "") if params.get("status", "") in SubmissionStatus.values else ""
     if "status" not in params:
         status = _default_inbox_status(request.user)
@@ -310,7 +304,7 @@ def _transition_view(request, pk, service, success: str, **extra):
     submission = _submission_or_404(request, pk)
     try:
         service(
-            actor=request.user, submission=submission, expected_version=_version(request.POST.get("version")),
+            actor=request.user, submission=submission, expected_version=int_or_none(request.POST.get("version")),
             **extra,
         )  # fmt: skip
     except ValidationError as exc:

@@ -23,6 +23,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from tuijin.core import policy
+from tuijin.core.params import as_drf_error
 from tuijin.liaison import queries, services
 from tuijin.liaison.models import ContactSheet, SheetAssignment, SheetEvent, SheetStatus
 from tuijin.liaison.serializers import (
@@ -39,11 +40,6 @@ from tuijin.liaison.serializers import (
     SheetTransferSerializer,
     SheetVersionSerializer,
 )
-
-
-def as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
 
 FILTERS = [
     OpenApiParameter(

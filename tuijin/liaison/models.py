@@ -229,10 +229,6 @@ class SheetAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.sheet} · {self.department}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_ASSIGNMENT
-
     def is_overdue(self, as_of) -> bool:
         if self.status in AWAITING_ANSWER:
             return self.due_on < as_of

@@ -17,11 +17,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from tuijin.core import policy
+from tuijin.core.params import as_drf_error
 from tuijin.meetings import queries, services
 from tuijin.meetings.models import Decision, Meeting, MeetingType, Review, ReviewProblem, Visit
 from tuijin.orgs.models import Unit, User
 from tuijin.supervision import queries as supervision_queries
-from tuijin.supervision.api import AssignmentSerializer, as_drf_error
+from tuijin.supervision.api import AssignmentSerializer
 from tuijin.supervision.models import Cycle
 
 

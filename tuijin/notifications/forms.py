@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuijin.core.forms import TablerMixin
 from tuijin.notifications.models import Flavour
-from tuijin.orgs.forms import TablerMixin
 
 
 class ChannelForm(TablerMixin, forms.Form):

@@ -63,10 +63,6 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.kind} {self.title}"
 
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("邮件")

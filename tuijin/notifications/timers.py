@@ -61,10 +61,6 @@ def register(name: str, fn: Callable[[dt.date], int], *, working_days_only: bool
     _REGISTRY[name] = Timer(name, fn, working_days_only)
 
 
-def unregister(name: str) -> None:
-    _REGISTRY.pop(name, None)
-
-
 def registered() -> dict[str, Timer]:
     return dict(_REGISTRY)
 

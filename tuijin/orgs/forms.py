@@ -4,29 +4,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.core.forms import CleanTextMixin
+from tuijin.core.forms import TablerMixin, VersionedForm
 from tuijin.orgs.models import ADMIN_ROLES, RankingGroup, Role, Unit, UnitType, User
-
-
-class TablerMixin(CleanTextMixin):
-    """Give every widget Tabler's classes, so templates can render fields uniformly."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
-class VersionedForm(TablerMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class UnitForm(VersionedForm):

@@ -15,9 +15,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from tuijin.core import policy
+from tuijin.core.params import as_drf_error
 from tuijin.orgs.models import Unit
 from tuijin.projects import queries
-from tuijin.projects.api_library import as_drf_error
 from tuijin.projects.models import Batch, CheckpointKey, Designation, Milestone, NodeTemplate, Project
 from tuijin.projects.services import library
 

@@ -13,19 +13,14 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from tuijin.core import policy
+from tuijin.core.params import as_drf_error
 from tuijin.orgs.models import Unit, User
 from tuijin.projects import queries
 from tuijin.projects.models import Batch, Designation, NodeTemplate, PlanKind, Project, ProjectPlan, Stage
 from tuijin.projects.services import library
-
-
-def as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
 
 # --- projects ------------------------------------------------------------------------------
 

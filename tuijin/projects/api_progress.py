@@ -16,25 +16,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from tuijin.core import policy
+from tuijin.core.params import as_drf_error, int_query_param
 from tuijin.indicators.services.imports import MAX_REASON, ImportRejected
 from tuijin.projects import queries, queries_progress
 from tuijin.projects.models import MONEY, ProjectProgress
 from tuijin.projects.services import progress as services
 from tuijin.projects.services import progress_bulk
-
-
-def as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
-
-def _int_param(request, name: str) -> int | None:
-    raw = request.query_params.get(name, "")
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationError({name: [_("须为整数。")]}) from None
 
 
 class ProgressSerializer(serializers.ModelSerializer):
@@ -88,7 +75,7 @@ class ProgressViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return queries_progress.progress_for(
             self.request.user, project_code=self.request.query_params.get("project", ""),
-            year=_int_param(self.request, "year"), month=_int_param(self.request, "month"),
+            year=int_query_param(self.request, "year"), month=int_query_param(self.request, "month"),
         )  # fmt: skip
 
     def create(self, request):

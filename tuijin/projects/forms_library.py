@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core import policy
-from tuijin.orgs.forms import TablerMixin, VersionedForm
+from tuijin.core.forms import TablerMixin, VersionedForm
 from tuijin.orgs.models import Unit, User
 from tuijin.projects import queries
 from tuijin.projects.models import (

@@ -6,7 +6,7 @@ which checks every file by its content."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.orgs.forms import TablerMixin
+from tuijin.core.forms import TablerMixin
 from tuijin.projects.models import MONEY
 from tuijin.projects.services.progress import MAX_TEXT
 

@@ -53,13 +53,6 @@ def _shift(year: int, month: int, step: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _version(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _month_url(code: str, year: int, month: int) -> str:
     return reverse("projects:progress_month", args=[code, year, month])
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -30,18 +29,6 @@ from tuijin.projects.models import Batch, Designation, Stage
 PAGE_SIZE = 25
 PORTFOLIO_PAGE_SIZE = 200
 TABS = ("slow", "idle", "milestones", "batches")
-
-
-def _period(request) -> tuple[int, int]:
-    """The period asked for (?year=&month=), else the current reporting period."""
-    year, month = periods.current_period()
-    try:
-        year = int(request.GET.get("year") or year)
-        month = int(request.GET.get("month") or month)
-        periods.validate_period(year, month)
-    except (ValueError, ValidationError) as exc:  # a bad period is a bad link, not a server error
-        raise Http404(_("期间无效。")) from exc
-    return year, month
 
 
 def _scope(request) -> stats.Scope:
@@ -121,7 +108,7 @@ def _rates_chart(rows: list[stats.UnitRow], variant: str, key: str) -> dict:
 
 @policy.permission("project.view")
 def stats_page(request):
-    year, month = _period(request)
+    year, month = periods.asked_period(request.GET, periods.current_period)
     scope = _scope(request)
     projects = stats.scope_projects(request.user, scope)
     result = stats.figures(projects, year, month)
@@ -157,7 +144,7 @@ def batch_stats(request, code):
     batch = Batch.objects.filter(code=code).first()
     if batch is None:
         raise Http404(_("批次不存在。"))
-    year, month = _period(request)
+    year, month = periods.asked_period(request.GET, periods.current_period)
     scope = stats.Scope("batch", batch.code, batch.name, batch=batch)
     projects = stats.scope_projects(request.user, scope)
     result = stats.figures(projects, year, month)
@@ -208,7 +195,7 @@ def _tab_table(tab: str, title: str, rows, on: dt.date) -> Table:
 
 @policy.permission("project.view")
 def lagging(request):
-    year, month = _period(request)
+    year, month = periods.asked_period(request.GET, periods.current_period)
     scope = _scope(request)
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "slow"
     projects = stats.scope_projects(request.user, scope)
@@ -253,7 +240,7 @@ def _timeline(projects, year: int, today: dt.date) -> dict:
 
 @policy.permission("project.view")
 def portfolio(request):
-    year, month = _period(request)
+    year, month = periods.asked_period(request.GET, periods.current_period)
     scope = _scope(request)
     projects = stats.portfolio(stats.scope_projects(request.user, scope), year)
     page_obj = Paginator(projects, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))

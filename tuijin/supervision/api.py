@@ -23,6 +23,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from tuijin.core import policy
+from tuijin.core.params import as_drf_error
 from tuijin.orgs.models import Unit, User
 from tuijin.supervision import metrics, queries, services, sources
 from tuijin.supervision.models import (
@@ -34,10 +35,6 @@ from tuijin.supervision.models import (
     SourceKind,
     Status,
 )
-
-
-def as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -4,25 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core import policy
-from tuijin.core.forms import SearchableSelectMultiple
+from tuijin.core.forms import SearchableSelectMultiple, bootstrap
 from tuijin.orgs.models import Unit
 from tuijin.supervision import queries, sources
 from tuijin.supervision.models import SINGLE_SOURCE_KINDS, Cycle, SourceKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def bootstrap(form: forms.Form) -> None:
-    """Tabler's classes on every widget (the pages render `{{ field }}` as it is)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        classes = widget.attrs.get("class", "").split()
-        widget.attrs["class"] = " ".join(classes if css in classes else [*classes, css])
-        if isinstance(widget, forms.SelectMultiple):
-            widget.attrs.setdefault("size", 8)
 
 
 class AssignmentForm(forms.Form):
