@@ -70,6 +70,29 @@ def test_the_demo_setting_exempts_the_demo_logins_only(cast, settings):
     assert twofactor.required(cast.secadmin)
 
 
+def test_production_defaults_hold_demo_logins_to_it_too():
+    from django.conf import settings as django_settings
+
+    assert django_settings.TUIJIN_DEMO_TWO_FACTOR is True
+    assert django_settings.TUIJIN_TWO_FACTOR_FOR_ALL is False
+
+
+def test_with_the_demo_setting_off_the_demo_supervisor_logs_straight_in(cast, client, settings, frozen):
+    from tuijin.core.management.commands.load_demo import _two_factor_line
+
+    settings.TUIJIN_DEMO_TWO_FACTOR = False
+    user = services.user_create(
+        actor=cast.sysadmin, username="demo-supervisor", password=PASSWORD, unit=cast.city, must_change_password=False
+    )
+    services.roles_set(actor=cast.secadmin, user=user, roles=["supervisor"])
+    password_step(client, "demo-supervisor")
+    assert client.get("/").status_code == 200
+    assert "DEMO_TWO_FACTOR=0" in _two_factor_line()
+    settings.TUIJIN_DEMO_TWO_FACTOR = True
+    assert client.get("/").url.startswith(SETUP)
+    assert "DEMO_TWO_FACTOR=1" in _two_factor_line()
+
+
 # --- enrolment --------------------------------------------------------------------------------
 
 
