@@ -29,6 +29,8 @@ export DEBUG="${DEBUG:-0}"
 export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
 export EMAIL_BACKEND="${EMAIL_BACKEND:-console}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+# The demo logins are not held at two-factor enrolment (they may enrol to try it); DEMO_TWO_FACTOR=1 to show it enforced.
+export DEMO_TWO_FACTOR="${DEMO_TWO_FACTOR:-0}"
 
 ensure_messages
 say "Migrating the database (${DATABASE_URL:-embedded SQLite: var/tuijin.sqlite3})"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 
+from tests.twofactor import verify_session
 from tuijin.orgs import services
 from tuijin.orgs.models import RankingGroup, Role, Unit, UnitType, User
 
@@ -100,10 +101,12 @@ def _clear_cache():
 
 @pytest.fixture
 def client_for(client):
-    """client_for(user) -> a test client logged in as that user."""
+    """client_for(user) -> a test client logged in as that user, past the second factor where the
+    account must use one (a real confirmed device, see tests/twofactor.py)."""
 
     def login(user):
         client.force_login(user)
+        verify_session(client, user)
         return client
 
     return login

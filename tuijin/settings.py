@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tuijin.core",
     "tuijin.orgs",
     "tuijin.audit",
@@ -92,10 +95,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (tuijin.orgs.twofactor).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tuijin.core.middleware.RequestContextMiddleware",
     "tuijin.core.middleware.SessionLifetimeMiddleware",
+    # The second factor first (who is this?), then a forced password change.
+    "tuijin.core.middleware.TwoFactorMiddleware",
     "tuijin.core.middleware.PasswordChangeRequiredMiddleware",
     "tuijin.core.middleware.UnknownCalendarYearMiddleware",
     "tuijin.audit.middleware.DownloadAuditMiddleware",
@@ -209,6 +216,17 @@ TUIJIN_TRUSTED_PROXIES = _strict_int("TRUSTED_PROXIES", 1 if _strict_bool("BEHIN
 # timer (the three administrators excepted: see tuijin.orgs.ageing). Both audited.
 TUIJIN_PASSWORD_MAX_AGE_DAYS = _strict_int("PASSWORD_MAX_AGE_DAYS", 0)
 TUIJIN_IDLE_ACCOUNT_DAYS = _strict_int("IDLE_ACCOUNT_DAYS", 0)
+
+# Two-factor login (等保 2.0 三级: two factors, one of them cryptographic), tuijin.orgs.twofactor:
+# a TOTP authenticator app plus ten one-time backup codes. Mandatory for the three administrators
+# and supervisors; TWO_FACTOR_FOR_ALL makes it mandatory for every account (others may enrol on
+# their own). After n wrong codes a device refuses further tries for FACTOR × 2^(n-1) seconds.
+# DEMO_TWO_FACTOR=0 (set by `make run`) exempts the demo city's logins only; production: on.
+TUIJIN_TWO_FACTOR_FOR_ALL = _strict_bool("TWO_FACTOR_FOR_ALL", False)
+TUIJIN_DEMO_TWO_FACTOR = _strict_bool("DEMO_TWO_FACTOR", True)
+OTP_TOTP_ISSUER = env.str("TWO_FACTOR_ISSUER", default="推进")
+OTP_TOTP_THROTTLE_FACTOR = _strict_int("TWO_FACTOR_THROTTLE_FACTOR", 1, minimum=1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
 
 # Sessions: 30 minutes idle (the cookie is renewed on every request), 12 hours at most.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

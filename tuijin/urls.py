@@ -11,7 +11,7 @@ from tuijin.liaison import api as liaison_api
 from tuijin.meetings import api as meetings_api
 from tuijin.notifications import api as notifications_api
 from tuijin.orgs import api as orgs_api
-from tuijin.orgs import views_tokens
+from tuijin.orgs import views_tokens, views_twofactor
 from tuijin.projects import api as projects_api
 from tuijin.supervision import api as supervision_api
 
@@ -50,6 +50,11 @@ urlpatterns = [
     path("accounts/logout/", core_views.logout, name="logout"),
     path("accounts/password/", core_views.password_change, name="password_change"),
     path("accounts/password/done/", core_views.password_change_done, name="password_change_done"),
+    path("accounts/two-factor/", views_twofactor.account, name="two_factor"),
+    path("accounts/two-factor/verify/", views_twofactor.verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", views_twofactor.setup, name="two_factor_setup"),
+    path("accounts/two-factor/backup-codes/", views_twofactor.backup_codes, name="two_factor_backup_codes"),
+    path("accounts/two-factor/disable/", views_twofactor.disable, name="two_factor_disable"),
     path("accounts/tokens/", views_tokens.my_tokens, name="my_tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views_tokens.my_token_revoke, name="my_token_revoke"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),

@@ -191,7 +191,7 @@ def test_a_bonus_is_entered_with_its_evidence(cast, scheme, client_for, settings
 
 def test_the_results_table_ranks_the_units(cast, computed, client_for, django_assert_max_num_queries):
     client = client_for(cast.supervisor)
-    with django_assert_max_num_queries(13):  # includes the menu's content flags (one query)
+    with django_assert_max_num_queries(14):  # includes the menu's content flags (one query), OTP device
         response = client.get(f"/assessment/schemes/{computed.pk}/results/")
     page = response.content.decode()
     assert page.index("甲县") < page.index("乙县") < page.index("丙县")

@@ -6,11 +6,12 @@ import time_machine
 from django.conf import settings
 
 from tests.conftest import PASSWORD
+from tests.twofactor import password_login
 from tuijin.audit.models import AuditEvent
 
 
 def login(client, username, password):
-    return client.post("/accounts/login/", {"username": username, "password": password})
+    return password_login(client, username, password)
 
 
 def test_five_failed_logins_lock_the_account_for_fifteen_minutes(cast, client):

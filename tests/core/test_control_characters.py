@@ -7,6 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from openpyxl import Workbook
 
+from tests.twofactor import verify_session
 from tuijin.audit.models import AuditEvent
 from tuijin.indicators.excel import WorkbookError, read_first_sheet
 from tuijin.orgs.models import Unit
@@ -22,6 +23,7 @@ def test_a_login_with_control_characters_is_refused_and_the_audit_export_still_o
     assert not AuditEvent.objects.filter(action="login_failed").exists()
     assert not AccessAttempt.objects.exists()
     client.force_login(cast.auditor)
+    verify_session(client, cast.auditor)
     assert client.get("/audit/", {"export": "xlsx"}).status_code == 200
 
 

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.indicators.conftest import YEAR, build_catalogue
+from tests.twofactor import verify_session
 from tuijin.assessment import services as assessment_services
 from tuijin.assessment.models import RuleKind
 from tuijin.core import navigation, policy
@@ -51,6 +52,7 @@ def walk(cast, client):
     for role in ROLES:
         user = getattr(cast, role)
         client.force_login(user)
+        verify_session(client, user)
         for label, url in menu(user).items():
             response = client.get(url)
             assert response.status_code == 200, (role, str(label), url, response.status_code)

@@ -8,6 +8,9 @@ from django.db import connection
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import PASSWORD, build_cast
+from tests.twofactor import code, device_for
+from tuijin.orgs import twofactor
+from tuijin.orgs.models import User
 
 CHROMIUM = os.environ.get("TUIJIN_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
@@ -59,11 +62,20 @@ def cast(transactional_db):
 
 @pytest.fixture
 def login(page):
+    """Sign in through the login page; an account that must use two-factor login is given a
+    confirmed authenticator (as if enrolled) and types its current code on the code page."""
+
     def do(username, password=PASSWORD):
+        user = User.objects.get(username=username)
+        device = device_for(user) if twofactor.required(user) else None
         page.goto("/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("[data-testid=login-submit]")
+        if device is not None:
+            page.wait_for_url("**/accounts/two-factor/verify/**")
+            page.fill("[data-testid=otp-token]", code(device))
+            page.click("[data-testid=otp-submit]")
         page.wait_for_url("**/")
         return page
 

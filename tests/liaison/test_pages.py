@@ -128,7 +128,7 @@ def test_the_list_page_runs_a_fixed_number_of_queries(world, client_for, django_
     for n in range(12):
         write(world.cast.reporter_a, world.dept_d, world.dept_e, project=world.project, title=f"单{n}")
     client = client_for(world.cast.supervisor)
-    with django_assert_max_num_queries(15):  # includes the menu's content flags (one query)
+    with django_assert_max_num_queries(16):  # includes the menu's content flags (one query), OTP device
         response = client.get("/liaison/all/")
     assert response.content.decode().count('data-testid="sheet-row"') == 12
 

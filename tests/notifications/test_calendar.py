@@ -20,7 +20,7 @@ def test_the_year_list_shows_package_and_declared_years(cast, client_for, django
     services_calendar.declare_year(actor=cast.sysadmin, year=2030, source="通知")
     services_calendar.add_day(actor=cast.sysadmin, date=dt.date(2030, 1, 1), is_working_day=False, name="元旦")
     client = client_for(cast.sysadmin)
-    with django_assert_max_num_queries(9):  # includes the navigation's unread-messages count
+    with django_assert_max_num_queries(10):  # includes the navigation's unread-messages count, OTP device
         response = client.get(reverse("notifications:calendar"))
     assert response.status_code == 200
     years = {y["year"]: y for y in response.context["years"]}

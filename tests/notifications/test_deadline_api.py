@@ -53,7 +53,7 @@ def test_anonymous_and_token(cast, client):
     assert client.get(URL, {"start": "2026-10-09", "days": 7}).status_code in (401, 403)
     from tuijin.orgs import tokens
 
-    _token, key = tokens.token_issue(user=cast.sysadmin, name="test")
+    _token, key = tokens.token_issue(user=cast.sysadmin, name="test", verified=True)
     response = client.get(URL, {"start": "2026-10-09", "days": 7}, headers={"Authorization": f"Token {key}"})
     assert response.status_code == 200
 

@@ -50,7 +50,7 @@ def test_pagination_and_query_count(cast, client_for, django_assert_max_num_quer
     for i in range(45):
         notify(recipients=[cast.reporter_a], kind=f"k{i % 3}", title=f"第{i}条")
     client = client_for(cast.reporter_a)
-    with django_assert_max_num_queries(13):  # includes the menu's content flags (one query)
+    with django_assert_max_num_queries(14):  # includes the menu's content flags (one query), OTP device
         response = client.get(INBOX, {"page": 3})
     assert len(titles(response)) == 5
     assert response.context["page_obj"].paginator.count == 45

@@ -9,6 +9,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from tests.conftest import PASSWORD
+from tests.twofactor import verify_session
 from tuijin.audit.models import AuditEvent
 from tuijin.orgs import services, tokens
 from tuijin.orgs.models import ApiToken
@@ -104,6 +105,7 @@ def test_the_system_administrator_cannot_see_or_revoke_other_peoples_tokens(cast
     assert admin.delete(f"/api/v1/auth/tokens/{token.pk}/").status_code == 404
     client = APIClient()
     client.force_login(cast.sysadmin)
+    verify_session(client, cast.sysadmin)
     assert client.get("/orgs/users/reporter_a/tokens/").status_code == 403
     assert client.post(f"/orgs/users/reporter_a/tokens/{token.pk}/revoke/").status_code == 403
     assert get_with(key).status_code == 200

@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
 from tests.conftest import PASSWORD, build_cast
+from tests.twofactor import password_login
 from tuijin.audit.models import AuditEvent
 from tuijin.notifications.timers import run_timers
 from tuijin.orgs import services
@@ -25,7 +26,7 @@ def old_cast(db):
 
 
 def login(client, username, password=PASSWORD):
-    return client.post("/accounts/login/", {"username": username, "password": password})
+    return password_login(client, username, password)
 
 
 def test_both_are_off_by_default():

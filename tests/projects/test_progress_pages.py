@@ -37,7 +37,7 @@ def test_the_unit_list_shows_the_reporters_own_projects_filled_or_missing(
         )
         make_progress(extra, MONTH - 1, "1", by=cast.reporter_a)
     client = client_for(cast.reporter_a)
-    with django_assert_max_num_queries(13):  # includes the menu's content flags (one query)
+    with django_assert_max_num_queries(14):  # includes the menu's content flags (one query), OTP device
         response = client.get("/projects/progress/")
     html = response.content.decode()
     assert response.context["year"] == YEAR

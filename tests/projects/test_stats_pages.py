@@ -34,7 +34,9 @@ def year_of_projects(cast, make_project, make_progress, batch):
 def test_the_stats_page_shows_the_rates_the_ranking_and_the_chart(cast, year_of_projects, client_for,
                                                                   django_assert_max_num_queries):  # fmt: skip
     client = client_for(cast.supervisor)
-    with django_assert_max_num_queries(24):  # includes the navigation's unread-messages count and its content flags
+    with django_assert_max_num_queries(
+        25
+    ):  # includes the navigation's unread-messages count and its content flags, OTP device
         response = client.get(STATS, {"year": YEAR, "month": 12, "scope": "unit:C-A", "group": "G-CTY"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -83,7 +85,7 @@ def test_each_lagging_list_renders_and_exports(cast, year_of_projects, client_fo
                                                tab, first_row):  # fmt: skip
     client = client_for(cast.supervisor)
     query = {"year": YEAR, "month": 7, "tab": tab}
-    with django_assert_max_num_queries(15):  # includes the menu's content flags (one query)
+    with django_assert_max_num_queries(16):  # includes the menu's content flags (one query), OTP device
         response = client.get(LAGGING, query)
     assert response.status_code == 200
     assert 'data-testid="lagging-table"' in response.content.decode()
@@ -124,7 +126,9 @@ def test_the_portfolio_draws_planned_and_actual_bars(cast, make_project, client_
                  started_on=day(3, 20))  # fmt: skip
     make_project(cast.county_a, code="PLAN", planned_start_on=day(5, 5), planned_completion_on=day(12, 20))
     client = client_for(cast.supervisor)
-    with django_assert_max_num_queries(15):  # includes the navigation's unread-messages count and its content flags
+    with django_assert_max_num_queries(
+        16
+    ):  # includes the navigation's unread-messages count and its content flags, OTP device
         response = client.get(PORTFOLIO, {"year": YEAR, "month": 6, "scope": "unit:C-A"})
     html = response.content.decode()
     chart = json.loads(html.split('id="chart-data" type="application/json">')[1].split("</script>")[0])

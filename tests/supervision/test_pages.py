@@ -28,7 +28,7 @@ def test_the_list_shows_colour_and_level_in_a_fixed_number_of_queries(cast, make
         make_assignment(title=f"事项{n}", co_units=[cast.department])
     client = client_for(cast.supervisor)
     client.get("/supervision/")  # the session and the login's audit are written on the first request
-    with django_assert_max_num_queries(15):  # includes the menu's content flags (one query)
+    with django_assert_max_num_queries(16):  # includes the menu's content flags (one query), OTP device
         response = client.get("/supervision/")
     assert response.status_code == 200
     text = response.content.decode()

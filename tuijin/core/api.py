@@ -25,7 +25,9 @@ class TokenView(ObtainAuthToken):
 
     Each call issues a new token, valid TUIJIN_API_TOKEN_DAYS days: the secret is in this answer
     only (the server keeps its hash). Failed attempts count toward the same lockout as the login
-    page (django-axes); a token handed out is audited like a login.
+    page (django-axes); a token handed out is audited like a login. An account with two-factor
+    login (required or switched on) is refused here (403): it creates tokens on the web page
+    "我的 API 令牌" after the second factor.
     """
 
     # ObtainAuthToken names DRF's own parsers; ours refuse control characters before axes sees them.

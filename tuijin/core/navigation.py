@@ -107,7 +107,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry(_("角色授权"), "orgs:user_list", "role.assign", ADMIN),
     NavEntry(_("用户"), "orgs:user_list", "user.view", ADMIN),
     NavEntry(_("登录锁定"), "orgs:lockouts", "lockout.release", ADMIN),
-    NavEntry(_("管理员密码重置"), "orgs:admin_resets", "admin.reset", ADMIN),
+    NavEntry(_("管理员重置"), "orgs:admin_resets", "admin.reset", ADMIN),
     NavEntry(_("审计日志"), "audit:event_list", "audit.read", ADMIN),
     NavEntry(_("接口文档"), "api-docs", policy.AUTHENTICATED, ADMIN),
 )

@@ -49,6 +49,9 @@ RULES: dict[str, frozenset[str]] = {
     # and so is releasing a login lockout.
     "role.assign": frozenset({Role.SECADMIN}),
     "lockout.release": frozenset({Role.SECADMIN}),
+    # A lost two-factor device of an ordinary account is reset by the security administrator
+    # (an administrator's by the other two: tuijin.orgs.admin_resets).
+    "twofactor.reset": frozenset({Role.SECADMIN}),
     # An administrator's password is reset only by the other two: one asks, another approves.
     "admin.reset": ADMIN_ROLES,
     "audit.read": frozenset({Role.AUDITOR}),

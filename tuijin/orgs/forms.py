@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core.forms import TablerMixin, VersionedForm
-from tuijin.orgs.models import ADMIN_ROLES, RankingGroup, Role, Unit, UnitType, User
+from tuijin.orgs.models import ADMIN_ROLES, AdminResetRequest, RankingGroup, Role, Unit, UnitType, User
 
 
 class UnitForm(VersionedForm):
@@ -118,7 +118,12 @@ class RolesForm(TablerMixin, forms.Form):
 
 
 class AdminResetRequestForm(TablerMixin, forms.Form):
-    target = forms.ModelChoiceField(label=_("需重置密码的管理员"), queryset=User.objects.none())
+    target = forms.ModelChoiceField(label=_("需重置的管理员"), queryset=User.objects.none())
+    # Optional: a post without it (older clients) asks for a password reset, as before.
+    kind = forms.TypedChoiceField(
+        label=_("重置内容"), choices=AdminResetRequest.Kind.choices, required=False,
+        empty_value=AdminResetRequest.Kind.PASSWORD, initial=AdminResetRequest.Kind.PASSWORD,
+    )  # fmt: skip
     reason = forms.CharField(label=_("事由"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, actor: User, **kwargs):

@@ -171,11 +171,16 @@ class RoleGrant(models.Model):
 
 
 class AdminResetRequest(models.Model):
-    """A request by one administrator to reset another administrator's password (三员分立).
+    """A request by one administrator to reset another administrator's password or two-factor
+    devices (三员分立).
 
     The third administrator approves it; only then is a temporary password generated and shown,
-    once, to the approver. Only tuijin.orgs.admin_resets writes these rows.
+    once, to the approver (or the devices removed). Only tuijin.orgs.admin_resets writes these rows.
     """
+
+    class Kind(models.TextChoices):
+        PASSWORD = "password", _("密码")
+        TWO_FACTOR = "two_factor", _("两步验证")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待批准")
@@ -184,6 +189,7 @@ class AdminResetRequest(models.Model):
         EXPIRED = "expired", _("已过期")
 
     target = models.ForeignKey(User, verbose_name=_("被重置账号"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("重置内容"), max_length=16, choices=Kind.choices, default=Kind.PASSWORD)
     requested_by = models.ForeignKey(User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("事由"), max_length=200)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -194,17 +200,17 @@ class AdminResetRequest(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("管理员密码重置申请")
-        verbose_name_plural = _("管理员密码重置申请")
+        verbose_name = _("管理员重置申请")
+        verbose_name_plural = _("管理员重置申请")
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["target"], condition=Q(status="pending"), name="admin_reset_one_pending_per_target"
+                fields=["target", "kind"], condition=Q(status="pending"), name="admin_reset_one_pending_per_target"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.target.username} · {self.get_status_display()}"
+        return f"{self.target.username} · {self.get_kind_display()} · {self.get_status_display()}"
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -27,6 +27,7 @@ from tuijin.audit.context import client_ip
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
 from tuijin.core import policy
+from tuijin.orgs import twofactor
 from tuijin.orgs.models import ApiToken, User
 
 # Revocation reasons, as stored and shown on the token pages.
@@ -47,10 +48,19 @@ def may_manage(actor: User, token: ApiToken) -> bool:
 
 
 @transaction.atomic
-def token_issue(*, user: User, name: str, via_password: bool = False) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns the row and the secret (never stored, shown once)."""
+def token_issue(*, user: User, name: str, verified: bool = False, via_password: bool = False) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns the row and the secret (never stored, shown once).
+
+    `verified`: the caller's session passed the second factor. An account that must use
+    two-factor login, or has switched it on, gets a token only then: a password alone (the
+    `auth/token/` endpoint) would get round the second factor for as long as the token lives.
+    """
     if not policy.is_active_user(user):
         raise PermissionDenied(_("您没有执行此操作的权限。"))
+    if not verified and (twofactor.required(user) or twofactor.has_device(user)):
+        raise PermissionDenied(
+            _("该账号使用两步验证，不能仅凭密码获取 API 令牌：请登录网页并完成两步验证后，在“我的 API 令牌”中生成。")
+        )
     name = (name or "").strip() or _("API 令牌")
     now = timezone.now()
     live = ApiToken.objects.filter(user=user).live(now)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tuijin.orgs import views, views_tokens
+from tuijin.orgs import views, views_tokens, views_twofactor
 
 app_name = "orgs"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("users/<str:username>/", views.user_edit, name="user_edit"),
     path("users/<str:username>/password/", views.user_reset_password, name="user_reset_password"),
     path("users/<str:username>/roles/", views.user_roles, name="user_roles"),
+    path("users/<str:username>/two-factor/reset/", views_twofactor.user_reset, name="user_two_factor_reset"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("lockouts/release/", views.lockout_release, name="lockout_release"),
     path("admin-resets/", views.admin_resets, name="admin_resets"),

@@ -14,7 +14,7 @@ from tuijin.core.excel import build_sheet, xlsx_response
 from tuijin.core.forms import apply_validation_error
 from tuijin.core.html import filters_set
 from tuijin.orgs import admin_resets as admin_resets_service
-from tuijin.orgs import lockout, queries, services
+from tuijin.orgs import lockout, queries, services, twofactor
 from tuijin.orgs.forms import (
     AdminResetRequestForm,
     GroupForm,
@@ -230,7 +230,8 @@ def user_roles(request, username):
         else:
             messages.success(request, _("已更新 %(u)s 的角色与数据范围。") % {"u": target.username})
             return redirect("orgs:user_list")
-    return render(request, "orgs/user_roles.html", {"form": form, "target": target})
+    context = {"form": form, "target": target, "two_factor": twofactor.status(target)}
+    return render(request, "orgs/user_roles.html", context)
 
 
 # --- administrator password resets (two administrators) ---------------------------------
@@ -265,6 +266,9 @@ def admin_reset_approve(request, pk):
         password = admin_resets_service.reset_approve(actor=request.user, req=req)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("orgs:admin_resets")
+    if not password:  # a two-factor reset: nothing to hand over
+        messages.success(request, _("已重置 %(u)s 的两步验证，其下次登录时须重新绑定。") % {"u": req.target.username})
         return redirect("orgs:admin_resets")
     # Rendered, not redirected: the temporary password exists only in this response.
     return render(request, "orgs/admin_reset_done.html", {"req": req, "password": password})

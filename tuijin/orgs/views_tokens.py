@@ -26,7 +26,9 @@ def my_tokens(request):
     """List one's tokens; POST a name to get a new one, whose secret this answer shows once."""
     if request.method == "POST":
         try:
-            token, key = tokens.token_issue(user=request.user, name=request.POST.get("name", ""))
+            token, key = tokens.token_issue(
+                user=request.user, name=request.POST.get("name", ""), verified=request.user.is_verified()
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -44,6 +44,19 @@ class Command(BaseCommand):
                 unit = user.unit.name if user.unit else "—"
                 self.stdout.write(f"  {username:<16} {'、'.join(user.role_labels()):<10} {unit}")
             self.stdout.write(f"  password: {password}")
+            self.stdout.write(_two_factor_line())
+
+
+def _two_factor_line() -> str:
+    if settings.TUIJIN_DEMO_TWO_FACTOR:
+        return (
+            "  two-factor login (DEMO_TWO_FACTOR=1): demo-sysadmin, demo-secadmin, demo-auditor and demo-supervisor\n"
+            "  enrol an authenticator app (TOTP) at their first login; the others may enrol from the user menu."
+        )
+    return (
+        "  two-factor login: not enforced for the demo logins (DEMO_TWO_FACTOR=0); any of them may enrol from\n"
+        "  the user menu → 两步验证. Production enforces it for the three administrators and supervisors."
+    )
 
 
 def _password() -> str:

@@ -33,3 +33,8 @@ function labelCardCells(root) {
 }
 document.addEventListener("DOMContentLoaded", () => labelCardCells(document));
 document.addEventListener("htmx:afterSettle", () => labelCardCells(document)); // swapped rows and lists
+
+// A button marked data-print prints the page (the backup codes; print styles hide the rest).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
