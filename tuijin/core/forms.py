@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
 from tuijin.core.text import NoControlCharacters
 
@@ -30,4 +31,6 @@ class CleanTextMixin:
         for name, field in self.fields.items():
             if isinstance(field, (forms.CharField, forms.MultipleChoiceField, forms.ChoiceField)):
                 multiline = isinstance(field.widget, forms.Textarea)
-                field.validators.append(NoControlCharacters(str(field.label or name), multiline=multiline))
+                # Ours names the field and covers NUL, so Django's terser NUL validator goes.
+                others = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+                field.validators = [NoControlCharacters(str(field.label or name), multiline=multiline), *others]

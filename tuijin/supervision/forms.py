@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tuijin.bulletins.models import Bulletin
 from tuijin.bulletins.models import Status as BulletinStatus
 from tuijin.core import policy
+from tuijin.core.forms import CleanTextMixin
 from tuijin.liaison.models import ContactSheet
 from tuijin.liaison.queries import visible_sheets
 from tuijin.orgs.models import Unit
@@ -27,7 +28,7 @@ def bootstrap(form: forms.Form) -> None:
             widget.attrs.setdefault("size", 8)
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("事项"), max_length=200)
     content = forms.CharField(label=_("内容及要求"), widget=forms.Textarea(attrs={"rows": 5}))
     source_kind = forms.ChoiceField(
@@ -81,7 +82,7 @@ class AssignmentForm(forms.Form):
         return data
 
 
-class ConvertForm(forms.Form):
+class ConvertForm(CleanTextMixin, forms.Form):
     """Turning a review problem or a decision into an assignment (meetings pages)."""
 
     title = forms.CharField(label=_("事项"), max_length=200, required=False)
@@ -98,7 +99,7 @@ class ConvertForm(forms.Form):
         bootstrap(self)
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(CleanTextMixin, forms.Form):
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}))
     cycle_start = forms.DateField(label=_("所属周期"), required=False, widget=forms.Select)
 
@@ -108,16 +109,16 @@ class ProgressForm(forms.Form):
         bootstrap(self)
 
 
-class CloseoutForm(forms.Form):
+class CloseoutForm(CleanTextMixin, forms.Form):
     evidence = forms.CharField(label=_("办理结果及佐证"), widget=forms.Textarea(attrs={"rows": 4}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(CleanTextMixin, forms.Form):
     new_deadline = forms.DateField(label=_("申请延至"), widget=DATE)
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy, workcalendar
+from tuijin.core import policy, text, workcalendar
 from tuijin.core.forms import apply_validation_error
 from tuijin.supervision import metrics, queries, services
 from tuijin.supervision.forms import AssignmentForm, CloseoutForm, ExtensionForm, ProgressForm, ReasonForm
@@ -180,7 +180,8 @@ def _act(request, item_pk: int, call, success: str):
 def progress_post(request, pk):
     a, post = queries.get_visible_or_404(request.user, pk), request.POST
     return _act(request, a.pk, lambda: services.progress_post(
-        actor=request.user, assignment=a, text=post.get("text", ""), attachments=request.FILES.getlist("attachments"),
+        actor=request.user, assignment=a, text=text.posted(post, "text", _("进展情况")),
+        attachments=request.FILES.getlist("attachments"),
         cycle_start=_date(post.get("cycle_start", "")),
     ), _("进展已报送。"))  # fmt: skip
 
@@ -190,7 +191,7 @@ def progress_post(request, pk):
 def closeout_request(request, pk):
     a, post = queries.get_visible_or_404(request.user, pk), request.POST
     return _act(request, a.pk, lambda: services.closeout_request(
-        actor=request.user, assignment=a, evidence=post.get("evidence", ""),
+        actor=request.user, assignment=a, evidence=text.posted(post, "evidence", _("办理结果及佐证")),
         attachments=request.FILES.getlist("attachments"), expected_version=_version(post.get("version")),
     ), _("已申请销号，待督查员审核。"))  # fmt: skip
 
@@ -200,7 +201,8 @@ def closeout_request(request, pk):
 def closeout_approve(request, pk):
     a, post = queries.get_visible_or_404(request.user, pk), request.POST
     return _act(request, a.pk, lambda: services.closeout_approve(
-        actor=request.user, assignment=a, note=post.get("reason", ""), expected_version=_version(post.get("version")),
+        actor=request.user, assignment=a, note=text.posted(post, "reason", _("意见")),
+        expected_version=_version(post.get("version")),
     ), _("已销号。"))  # fmt: skip
 
 
@@ -209,7 +211,8 @@ def closeout_approve(request, pk):
 def closeout_return(request, pk):
     a, post = queries.get_visible_or_404(request.user, pk), request.POST
     return _act(request, a.pk, lambda: services.closeout_return(
-        actor=request.user, assignment=a, reason=post.get("reason", ""), expected_version=_version(post.get("version")),
+        actor=request.user, assignment=a, reason=text.posted(post, "reason", _("意见")),
+        expected_version=_version(post.get("version")),
     ), _("已退回牵头单位。"))  # fmt: skip
 
 
@@ -218,7 +221,7 @@ def closeout_return(request, pk):
 def extension_request(request, pk):
     a, post = queries.get_visible_or_404(request.user, pk), request.POST
     return _act(request, a.pk, lambda: services.extension_request(
-        actor=request.user, assignment=a, reason=post.get("reason", ""),
+        actor=request.user, assignment=a, reason=text.posted(post, "reason", _("延期理由")),
         new_deadline=_date(post.get("new_deadline", "")),
     ), _("延期申请已提交。"))  # fmt: skip
 
@@ -228,7 +231,7 @@ def extension_request(request, pk):
 def extension_grant(request, pk):
     extension = queries.extension_or_404(request.user, pk)
     return _act(request, extension.assignment_id, lambda: services.extension_grant(
-        actor=request.user, extension=extension, note=request.POST.get("reason", ""),
+        actor=request.user, extension=extension, note=text.posted(request.POST, "reason", _("意见")),
     ), _("已同意延期。"))  # fmt: skip
 
 
@@ -237,7 +240,7 @@ def extension_grant(request, pk):
 def extension_refuse(request, pk):
     extension = queries.extension_or_404(request.user, pk)
     return _act(request, extension.assignment_id, lambda: services.extension_refuse(
-        actor=request.user, extension=extension, reason=request.POST.get("reason", ""),
+        actor=request.user, extension=extension, reason=text.posted(request.POST, "reason", _("意见")),
     ), _("已不同意延期。"))  # fmt: skip
 
 
