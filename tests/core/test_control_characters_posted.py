@@ -135,3 +135,21 @@ def test_no_view_reads_free_text_from_the_post_without_the_cleaner():
         if key not in NOT_TEXT and not key.startswith(("value-", "last-", "items-"))
     }
     assert raw == set()
+
+
+# --- query strings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", BAD)
+@pytest.mark.parametrize("url", ["/orgs/units/", "/orgs/users/", "/supervision/"])
+def test_a_search_with_control_characters_is_a_clear_400_never_a_500(cast, client_for, url, bad):
+    response = client_for(cast.sysadmin if url.startswith("/orgs/") else cast.supervisor).get(url, {"q": f"甲{bad}"})
+    assert response.status_code == 400
+    assert "控制字符" in response.content.decode()
+    assert "q" in response.content.decode()
+
+
+def test_the_api_answers_a_query_with_control_characters_in_json(cast, client_for):
+    response = client_for(cast.sysadmin).get("/api/v1/users/", {"search": "a\x00"})
+    assert response.status_code == 400
+    assert "控制字符" in response.json()["detail"]
