@@ -1,5 +1,5 @@
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format demo bench
+.PHONY: help run test lint format demo bench lock
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -15,3 +15,8 @@ lint: ## ruff format + ruff check --fix
 
 demo: ## (Re)load the demo city into the database and print the logins
 	DEBUG=1 .venv/bin/python manage.py load_demo
+
+lock: ## Re-pin the hashed lock files from requirements*.txt (needs the package index; then commit them)
+	.venv/bin/uv pip compile --universal --python-version 3.12 --generate-hashes --quiet requirements.txt -o requirements.lock
+	.venv/bin/uv pip compile --universal --python-version 3.12 --generate-hashes --quiet requirements-dev.txt \
+	  -c requirements.lock -o requirements-dev.lock

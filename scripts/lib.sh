@@ -37,6 +37,8 @@ find_python() {
 }
 
 ensure_venv() {
+  # $1 is a hashed lock (requirements.lock or requirements-dev.lock, made by `make lock` from
+  # requirements*.txt): every package at its pinned version, each file checked against its hash.
   local reqs="$1" stamp="$ROOT/var/.pip-$(basename "$1").sha"
   if [ ! -x "$PY" ] || ! python_ok "$PY"; then
     local base; base="$(find_python)"
@@ -45,10 +47,10 @@ ensure_venv() {
     "$base" -m venv "$VENV"
     "$PY" -m pip install -q --upgrade pip
   fi
-  local want; want="$(cat requirements*.txt | sha256sum | cut -d' ' -f1)"
+  local want; want="$(cat requirements*.txt requirements*.lock | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "Installing Python packages ($reqs)"
-    "$PY" -m pip install -q --disable-pip-version-check -r "$reqs"
+    "$PY" -m pip install -q --disable-pip-version-check --require-hashes -r "$reqs"
     echo "$want" > "$stamp"
   fi
 }

@@ -12,7 +12,7 @@ try: s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError: sys.exit(0)
 sys.exit(1)' "$1"; }
 
-ensure_venv requirements.txt
+ensure_venv requirements.lock
 if port_busy "$PORT"; then
   die "Port $PORT is already in use (another Tuijin still running?). Stop it, or choose another port: PORT=$((PORT + 1)) make run"
 fi
@@ -23,6 +23,11 @@ ensure_system_packages
 if [ -z "${SECRET_KEY:-}" ]; then
   [ -s var/secret-key.txt ] || { "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret-key.txt; chmod 600 var/secret-key.txt; }
   export SECRET_KEY="$(cat var/secret-key.txt)"
+fi
+# Likewise the key that encrypts phone numbers at rest (a Fernet key; losing it loses the numbers).
+if [ -z "${FIELD_ENCRYPTION_KEY:-}" ]; then
+  [ -s var/field-encryption-key.txt ] || { "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > var/field-encryption-key.txt; chmod 600 var/field-encryption-key.txt; }
+  export FIELD_ENCRYPTION_KEY="$(cat var/field-encryption-key.txt)"
 fi
 export DEBUG="${DEBUG:-0}"
 # Plain HTTP on the loopback address: no HTTPS redirect, no secure-only cookies, no HSTS.

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Set up and run the whole suite: ruff, migrations check, pytest on SQLite, the same pytest on
+# Set up and run the whole suite: ruff, the dependency lock, migrations check, pytest on SQLite, the same pytest on
 # PostgreSQL, and the browser tests in headless Chromium. Fails on the first red step.
 source "$(dirname "$0")/lib.sh"
 
-ensure_venv requirements-dev.txt
+ensure_venv requirements-dev.lock
 ensure_assets
 ensure_chromium
 ensure_system_packages
@@ -14,6 +14,9 @@ ensure_pdf_fonts
 say "ruff"
 "$VENV/bin/ruff" format --check .
 "$VENV/bin/ruff" check .
+
+say "dependency lock (offline: the locks match requirements*.txt, the virtualenv matches the lock)"
+"$PY" scripts/check_lock.py requirements-dev.lock
 
 say "migrations are up to date"
 "$PY" manage.py makemigrations --check --dry-run -v1

@@ -5,6 +5,7 @@ environment says otherwise. The local run command (`make run`) sets DEBUG=1 expl
 A malformed value (DEBUG=maybe, a bad DATABASE_URL) stops start-up instead of being guessed.
 """
 
+import base64
 import hashlib
 from datetime import timedelta
 from pathlib import Path
@@ -52,6 +53,35 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105 (local/test only)
 
+
+def _fernet_keys(name: str) -> list[str]:
+    # Each must be what Fernet(key) takes (32 url-safe base64 bytes); a typo stops start-up.
+    keys = env.list(name, default=[])
+    for key in keys:
+        try:
+            if len(base64.urlsafe_b64decode(key.encode())) == 32:
+                continue
+        except ValueError:
+            pass
+        raise ImproperlyConfigured(f"{name} holds a malformed Fernet key (32 url-safe base64 bytes)")
+    return keys
+
+
+# Personal fields (phone numbers) are encrypted at rest with these Fernet keys (tuijin.core.encryption):
+# the first encrypts, every one decrypts, so a rotation puts the new key first. Not SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = _fernet_keys("FIELD_ENCRYPTION_KEY")
+# Locally and under the tests a key derived from SECRET_KEY stands in; a system check warns (tuijin.W001).
+FIELD_ENCRYPTION_KEY_DERIVED = not FIELD_ENCRYPTION_KEYS
+if FIELD_ENCRYPTION_KEY_DERIVED:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be set when DEBUG is off: a Fernet key, made with "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
+        )
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"tuijin-field-encryption:{SECRET_KEY}".encode()).digest()).decode()
+    ]
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -92,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tuijin.core.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "tuijin.core.middleware.QueryControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.assessment.models import RuleKind, SchemeItem
+from tuijin.core import text
 from tuijin.core.forms import TablerMixin
 from tuijin.indicators.models import Indicator
 from tuijin.indicators.services.catalogue import parse_decimal
@@ -112,6 +113,11 @@ def parse_row(post, index: int, indicators: dict[str, Indicator]) -> tuple[dict,
     fields["indicator"] = indicators.get(get("indicator")) if get("indicator") else None
     if get("indicator") and fields["indicator"] is None:
         errors["indicator"] = [str(_("指标不存在。"))]
+    for name, label in (("name", _("考核内容")), ("description", _("说明"))):
+        try:
+            text.checked(fields[name], label, multiline=False)
+        except ValidationError as exc:
+            errors[name] = exc.messages
     if fields["kind"] not in RuleKind.values:
         errors["kind"] = [str(_("请选择计分规则。"))]
     for name in DECIMAL_FIELDS:

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.audit.models import AuditAction
+from tuijin.core.forms import CleanTextMixin
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(CleanTextMixin, forms.Form):
     actor = forms.CharField(label=_("操作人"), required=False)
     action = forms.ChoiceField(label=_("操作"), required=False, choices=[("", _("全部操作")), *AuditAction.choices])
     object_type = forms.CharField(label=_("对象类型"), required=False)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tuijin.audit import chain
 from tuijin.audit.context import client_ip, export_recorded
 from tuijin.audit.models import AuditAction, AuditArchive, AuditEvent
+from tuijin.core.encryption import EncryptedCharField, masked
 
 # Any constant will do: every writer of the chain takes this one transaction-level lock.
 CHAIN_LOCK_KEY = 0x7475696A696E  # "tuijin"
@@ -114,6 +115,8 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
             values[name] = sorted((obj.pk and getattr(obj, name).values_list("pk", flat=True)) or [])
         elif field.is_relation:
             values[name] = getattr(obj, field.attname)
+        elif isinstance(field, EncryptedCharField):
+            values[name] = masked(getattr(obj, name))  # the log shows that it changed, never the number
         else:
             values[name] = _jsonable(getattr(obj, name))
     return values

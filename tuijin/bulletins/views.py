@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from tuijin.bulletins import queries, rendering, services
 from tuijin.bulletins.models import Block, Bulletin, Chart, PeriodType, Status
 from tuijin.core import policy
-from tuijin.core.forms import SearchableSelectMultiple, apply_validation_error
+from tuijin.core.forms import CleanTextMixin, SearchableSelectMultiple, apply_validation_error
 from tuijin.indicators import periods
 from tuijin.indicators.models import Indicator
 from tuijin.orgs.models import RankingGroup, Unit
@@ -46,7 +46,7 @@ def bulletin_list(request):
     return render(request, "bulletins/list.html", {"bulletins": bulletins, "can_manage": can_manage})
 
 
-class CreateForm(forms.Form):
+class CreateForm(CleanTextMixin, forms.Form):
     period_type = forms.ChoiceField(label=gettext_lazy("期间类型"), choices=PeriodType.choices)
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
     period = forms.IntegerField(label=gettext_lazy("月份或季度"), min_value=1, max_value=12)
@@ -112,7 +112,7 @@ def bulletin_detail(request, pk: int):
     return render(request, "bulletins/detail.html", context)
 
 
-class BlockForm(forms.Form):
+class BlockForm(CleanTextMixin, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("段落"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}), max_length=4000
     )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +41,9 @@ class CleanTextMixin:
         for name, field in self.fields.items():
             if isinstance(field, (forms.CharField, forms.MultipleChoiceField, forms.ChoiceField)):
                 multiline = isinstance(field.widget, forms.Textarea)
-                field.validators.append(NoControlCharacters(str(field.label or name), multiline=multiline))
+                # Ours names the field and covers NUL, so Django's terser NUL validator goes.
+                others = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+                field.validators = [NoControlCharacters(str(field.label or name), multiline=multiline), *others]
 
 
 class TablerMixin(CleanTextMixin):

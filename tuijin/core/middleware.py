@@ -6,12 +6,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tuijin.audit.context import client_ip, ip_from_request
+from tuijin.core import text
 from tuijin.orgs import ageing, twofactor
 
 
@@ -27,6 +28,27 @@ class ChineseFirstMiddleware:
 
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+class QueryControlCharactersMiddleware:
+    """A query string (search boxes, filters, ?unit=) with a control character is answered 400.
+
+    Forms and the API's parsers refuse them in bodies, naming the field; query parameters are read
+    by many small views, and NUL there reaches PostgreSQL as a 500. One check here covers them all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            for value in (key, *values):
+                if char := text.found(value):
+                    message = text.refusal(_("网址参数“%(key)s”") % {"key": text.strip_control(key)}, char)
+                    if request.path.startswith("/api/"):
+                        return JsonResponse({"detail": message}, status=400)
+                    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 

@@ -46,6 +46,23 @@ def strip_control(value: str) -> str:
     return CONTROL.sub("", value)
 
 
+def checked(value: Any, label: Any, *, multiline: bool = True) -> Any:
+    """`value` unchanged, or a ValidationError (the form's message) naming `label`."""
+    char = found(value, multiline=multiline)
+    if char is not None:
+        raise ValidationError(refusal(str(label), char), code="control_character")
+    return value
+
+
+def posted(data: Any, name: str, label: Any, *, multiline: bool = True) -> str:
+    """The text `name` of a QueryDict (request.POST), refused like a form field's would be.
+
+    For the few views that read a remark, reason or note without a form: call it where the
+    view already catches the service's ValidationError, so the refusal shows the same way.
+    """
+    return checked(data.get(name) or "", label, multiline=multiline)
+
+
 @deconstructible
 class NoControlCharacters:
     """A validator for form and serializer fields; `label` is what the message names."""
@@ -59,9 +76,7 @@ class NoControlCharacters:
             for item in value:
                 self(item)
             return
-        char = found(value, multiline=self.multiline)
-        if char is not None:
-            raise ValidationError(refusal(str(self.label or _("输入内容")), char), code="control_character")
+        checked(value, self.label or _("输入内容"), multiline=self.multiline)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, NoControlCharacters) and (self.label, self.multiline) == (other.label, other.multiline)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.core.forms import TablerMixin, VersionedForm
+from tuijin.core.forms import CleanTextMixin, TablerMixin, VersionedForm
 from tuijin.indicators.models import (
     Direction,
     Frequency,
@@ -83,7 +83,7 @@ class EntryUploadForm(TablerMixin, forms.Form):
     file = forms.FileField(label=_("填好的填报模板（.xlsx 或 .xls）"))
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CleanTextMixin, forms.Form):
     """?year=&month= of a page or a download; defaults to the period reporters fill now."""
 
     year = forms.IntegerField(min_value=2000, max_value=2100, required=False)

@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy
+from tuijin.core import policy, text
 from tuijin.core.forms import apply_validation_error
 from tuijin.core.html import filters_set
 from tuijin.core.params import int_or_none
@@ -78,10 +78,11 @@ def _posted(post, rows: list[queries.FormRow]) -> tuple[dict, dict[str, list[str
             continue
         try:
             value, last = _parse_number(post.get(f"value-{pk}")), _parse_number(post.get(f"last-{pk}"))
+            remark = text.posted(post, f"remark-{pk}", _("说明"), multiline=False).strip()
         except ValidationError as exc:
             errors[row.indicator.code] = exc.messages
             continue
-        data[pk] = (value, last, post.get(f"remark-{pk}", "").strip())
+        data[pk] = (value, last, remark)
     return data, errors
 
 
@@ -226,7 +227,9 @@ def _correction_or_404(request, pk) -> CorrectionRequest:
 def correction_approve(request, pk):
     correction = _correction_or_404(request, pk)
     try:
-        reporting.correction_approve(actor=request.user, correction=correction, note=request.POST.get("note", ""))
+        reporting.correction_approve(
+            actor=request.user, correction=correction, note=text.posted(request.POST, "note", _("意见"))
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -239,7 +242,9 @@ def correction_approve(request, pk):
 def correction_reject(request, pk):
     correction = _correction_or_404(request, pk)
     try:
-        reporting.correction_reject(actor=request.user, correction=correction, note=request.POST.get("note", ""))
+        reporting.correction_reject(
+            actor=request.user, correction=correction, note=text.posted(request.POST, "note", _("驳回意见"))
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -300,9 +305,11 @@ def _submission_or_404(request, pk) -> Submission:
     return policy.get_in_scope_or_404(Submission.objects.select_related("unit"), request.user, "unit", pk=pk)
 
 
-def _transition_view(request, pk, service, success: str, **extra):
+def _transition_view(request, pk, service, success: str, texts: dict | None = None):
+    """`texts`: the posted text fields the service takes, by name, with the labels a refusal names."""
     submission = _submission_or_404(request, pk)
     try:
+        extra = {name: text.posted(request.POST, name, label) for name, label in (texts or {}).items()}
         service(
             actor=request.user, submission=submission, expected_version=int_or_none(request.POST.get("version")),
             **extra,
@@ -335,9 +342,8 @@ def submission_accept(request, pk):
 @require_POST
 @policy.permission("report.view")  # a unit head or a supervisor; the service decides which may
 def submission_return(request, pk):
-    reason = request.POST.get("reason", "")
     return _transition_view(
-        request, pk, reporting.submission_return, _("已退回，填报单位会看到退回原因。"), reason=reason
+        request, pk, reporting.submission_return, _("已退回，填报单位会看到退回原因。"), texts={"reason": _("退回原因")}
     )
 
 

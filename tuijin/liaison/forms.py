@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.core.forms import SearchableSelectMultiple
+from tuijin.core.forms import CleanTextMixin, SearchableSelectMultiple
 from tuijin.indicators.models import KeyWork
 from tuijin.liaison import queries
 from tuijin.orgs.models import Unit
@@ -32,7 +32,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class VersionMixin(forms.Form):
+class VersionMixin(CleanTextMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -118,7 +118,7 @@ class DecisionForm(VersionMixin):
     deadline = forms.DateField(label=_("办结时限"), widget=DATE, required=False)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CleanTextMixin, forms.Form):
     start = forms.DateField(label=_("起"), widget=DATE)
     end = forms.DateField(label=_("止"), widget=DATE)
 

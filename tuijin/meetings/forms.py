@@ -4,14 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core import policy
-from tuijin.core.forms import SearchableSelectMultiple, bootstrap
+from tuijin.core.forms import CleanTextMixin, SearchableSelectMultiple, bootstrap
 from tuijin.meetings.models import MeetingType
 from tuijin.orgs.models import Unit, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(CleanTextMixin, forms.Form):
     type = forms.ChoiceField(label=_("会议类型"), choices=MeetingType.choices)
     title = forms.CharField(label=_("会议名称"), max_length=200)
     date = forms.DateField(label=_("会议日期"), widget=DATE)
@@ -38,7 +38,7 @@ class MeetingForm(forms.Form):
         bootstrap(self)
 
 
-class VisitForm(forms.Form):
+class VisitForm(CleanTextMixin, forms.Form):
     """One stop of the 观摩 route; the rows' order is the order visited (empty rows are skipped)."""
 
     unit = forms.ModelChoiceField(label=_("观摩单位"), queryset=Unit.objects.none(), required=False)
@@ -72,7 +72,7 @@ def ordered_route(formset) -> list[tuple[Unit, str]]:
     return [(f.cleaned_data["unit"], f.cleaned_data.get("site", "")) for f in formset if f.cleaned_data.get("unit")]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CleanTextMixin, forms.Form):
     highlights = forms.CharField(label=_("亮点"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     problems = forms.CharField(
         label=_("问题（每行一条）"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
@@ -86,7 +86,7 @@ class ReviewForm(forms.Form):
         bootstrap(self)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextMixin, forms.Form):
     text = forms.CharField(label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 2}))
     owner_unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
     deadline = forms.DateField(label=_("完成时限"), widget=DATE)

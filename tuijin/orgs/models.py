@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tuijin.core.encryption import EncryptedCharField
+
 CODE_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$",
     _("编码只能包含字母、数字、下划线、点和连字符，且以字母或数字开头，最长 32 位。"),
@@ -117,7 +119,7 @@ class User(AbstractUser):
         Unit, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)  # personal: encrypted at rest
     title = models.CharField(_("职务"), max_length=50, blank=True)
     must_change_password = models.BooleanField(_("首次登录须修改密码"), default=False)
     password_changed_at = models.DateTimeField(null=True, blank=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy
+from tuijin.core import policy, text
 from tuijin.core.excel import build_sheet, xlsx_response
 from tuijin.core.forms import apply_validation_error
 from tuijin.core.html import filters_set
@@ -301,6 +301,8 @@ def lockouts(request):
 def lockout_release(request):
     username, ip_address = request.POST.get("username", "").strip(), request.POST.get("ip_address", "").strip()
     try:
+        text.checked(username, _("用户名"), multiline=False)
+        text.checked(ip_address, _("IP 地址"), multiline=False)
         lockout.lockout_release(actor=request.user, username=username, ip_address=ip_address)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy
+from tuijin.core import policy, text
 from tuijin.orgs import tokens
 from tuijin.orgs.models import ApiToken, User
 
@@ -27,7 +27,9 @@ def my_tokens(request):
     if request.method == "POST":
         try:
             token, key = tokens.token_issue(
-                user=request.user, name=request.POST.get("name", ""), verified=request.user.is_verified()
+                user=request.user,
+                name=text.posted(request.POST, "name", _("用途"), multiline=False),
+                verified=request.user.is_verified(),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -6,7 +6,7 @@ which checks every file by its content."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.core.forms import TablerMixin
+from tuijin.core.forms import CleanTextMixin, TablerMixin
 from tuijin.projects.models import MONEY
 from tuijin.projects.services.progress import MAX_TEXT
 
@@ -23,7 +23,7 @@ class ProgressForm(TablerMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class RowForm(forms.Form):
+class RowForm(CleanTextMixin, forms.Form):
     """One line of the unit's monthly list: only this month's investment."""
 
     investment = forms.DecimalField(min_value=0, **MONEY)

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tuijin.core.encryption import EncryptedCharField
 from tuijin.orgs.models import CODE_VALIDATOR, Unit
 
 MONEY = {"max_digits": 16, "decimal_places": 4}  # 亿元 with 4 decimals = 1 万元
@@ -160,7 +161,7 @@ class Project(models.Model):
     registered_capital = models.DecimalField(_("注册资本（万美元）"), null=True, blank=True, **MONEY)
     owner_company = models.CharField(_("业主单位"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)  # personal: encrypted at rest
     construction_content = models.TextField(_("建设内容"), blank=True)
     designations = models.ManyToManyField(Designation, verbose_name=_("标签"), related_name="projects", blank=True)
     batch = models.ForeignKey(

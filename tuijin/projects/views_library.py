@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
+from tuijin.core import policy, text
 from tuijin.core.excel import build_sheet, xlsx_response
 from tuijin.core.forms import apply_validation_error
 from tuijin.core.html import filters_set, options
@@ -334,8 +334,9 @@ def milestone_create(request, code):
 @policy.permission("project.manage")
 def milestones_layout(request, code):
     project = _managed_project(request, code)
-    template = get_object_or_404(NodeTemplate, code=request.POST.get("template", ""))
     try:
+        template_code = text.posted(request.POST, "template", _("节点模板"), multiline=False)
+        template = get_object_or_404(NodeTemplate, code=template_code)
         library.milestones_layout(actor=request.user, project=project, template=template)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

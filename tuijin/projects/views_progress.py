@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy
+from tuijin.core import policy, text
 from tuijin.core.forms import apply_validation_error
 from tuijin.indicators import periods
 from tuijin.projects import queries, queries_progress
@@ -230,13 +230,15 @@ def photo_delete(request, pk):
 def problem_resolve(request, pk):
     problem = queries_progress.problem_or_404(request.user, pk)
     try:
-        services.problem_resolve(actor=request.user, problem=problem, resolution=request.POST.get("resolution", ""))
+        services.problem_resolve(
+            actor=request.user, problem=problem, resolution=text.posted(request.POST, "resolution", _("解决情况"))
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("问题已办结。"))
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if text.found(target) or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         year, month = periods.current_period()
         target = _month_url(problem.project.code, year, month)
     return redirect(target)
@@ -281,7 +283,9 @@ def progress_corrections(request):
 def correction_approve(request, pk):
     correction = queries_progress.correction_or_404(request.user, pk)
     try:
-        services.correction_approve(actor=request.user, correction=correction, note=request.POST.get("note", ""))
+        services.correction_approve(
+            actor=request.user, correction=correction, note=text.posted(request.POST, "note", _("意见"))
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -294,7 +298,9 @@ def correction_approve(request, pk):
 def correction_reject(request, pk):
     correction = queries_progress.correction_or_404(request.user, pk)
     try:
-        services.correction_reject(actor=request.user, correction=correction, note=request.POST.get("note", ""))
+        services.correction_reject(
+            actor=request.user, correction=correction, note=text.posted(request.POST, "note", _("驳回意见"))
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

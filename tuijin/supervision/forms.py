@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core import policy
-from tuijin.core.forms import SearchableSelectMultiple, bootstrap
+from tuijin.core.forms import CleanTextMixin, SearchableSelectMultiple, bootstrap
 from tuijin.orgs.models import Unit
 from tuijin.supervision import queries, sources
 from tuijin.supervision.models import SINGLE_SOURCE_KINDS, Cycle, SourceKind
@@ -12,7 +12,7 @@ from tuijin.supervision.models import SINGLE_SOURCE_KINDS, Cycle, SourceKind
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("事项"), max_length=200)
     content = forms.CharField(label=_("内容及要求"), widget=forms.Textarea(attrs={"rows": 5}))
     source_kind = forms.ChoiceField(
@@ -75,7 +75,7 @@ class AssignmentForm(forms.Form):
         return data
 
 
-class ConvertForm(forms.Form):
+class ConvertForm(CleanTextMixin, forms.Form):
     """Turning a review problem or a decision into an assignment (meetings pages)."""
 
     title = forms.CharField(label=_("事项"), max_length=200, required=False)
@@ -92,7 +92,7 @@ class ConvertForm(forms.Form):
         bootstrap(self)
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(CleanTextMixin, forms.Form):
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
     cycle_start = forms.DateField(label=_("所属周期"), required=False, widget=forms.Select)
 
@@ -102,7 +102,7 @@ class ProgressForm(forms.Form):
         bootstrap(self)
 
 
-class _TablerForm(forms.Form):
+class _TablerForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap(self)
