@@ -282,6 +282,15 @@ TASKS = {
     }
 }
 
+# Leases of background claims (tuijin.core.leases): a running import whose worker has not been
+# heard from for IMPORT_LEASE_SECONDS, or an unfinished timer claim older than TIMER_LEASE_SECONDS,
+# was left by a worker that died. It is run again once, then marked failed (`manage.py
+# recover_claims` at worker start; the import page and the daily run check too). An import renews
+# its lease between chunks of rows; a timer does not while it runs, so TIMER_LEASE_SECONDS must be
+# longer than the longest single timer.
+TUIJIN_IMPORT_LEASE_SECONDS = _strict_int("IMPORT_LEASE_SECONDS", 5 * 60, minimum=30)
+TUIJIN_TIMER_LEASE_SECONDS = _strict_int("TIMER_LEASE_SECONDS", 10 * 60, minimum=60)
+
 REST_FRAMEWORK = {
     # The default three, refusing control characters in any text (tuijin.core.parsers).
     "DEFAULT_PARSER_CLASSES": [
