@@ -214,7 +214,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TUIJIN_SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 # API tokens (tuijin.orgs.tokens): valid N days, at most N live per account; an address that
 # fails token authentication N times within the window (seconds) is answered 429 until it ends.
-# The counter lives in the default cache: configure a shared cache when running several processes.
+# The counter lives in the "shared" cache (below), which every process sees.
 TUIJIN_API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 TUIJIN_API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
 TUIJIN_API_TOKEN_FAILURES = env.int("API_TOKEN_FAILURES", default=20)
@@ -273,6 +273,22 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
+
+# Caches. Without CACHE_URL (REDIS_URL is read too), each process memoises lookups in its own
+# memory ("default") and what the processes must agree on (the failed-token counter) lives in the
+# database ("shared": the table tuijin_cache, made by migrate). With CACHE_URL=redis://host:6379/0
+# both are in Redis (Django's RedisCache, redis-py), and the memoised lookups are shared as well.
+_CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+if _CACHE_URL:
+    if not _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// address, got {_CACHE_URL!r}")
+    _REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "KEY_PREFIX": "tuijin"}
+    CACHES = {"default": _REDIS, "shared": _REDIS}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tuijin_cache"},
+    }
 
 # Background tasks: Django's task framework with the database backend (`manage.py db_worker`).
 TASKS = {
