@@ -36,6 +36,7 @@ REASON_SECADMIN = gettext_noop("安全管理员撤销")
 REASON_PASSWORD = gettext_noop("密码已修改")
 REASON_DEACTIVATED = gettext_noop("账号已停用")
 REASON_LEGACY = gettext_noop("旧版永久令牌作废")
+REASON_LOGOUT = gettext_noop("退出登录时注销")
 
 
 def hash_key(key: str) -> str:
@@ -103,6 +104,16 @@ def tokens_end_all(*, user: User, actor: User | None, reason: str) -> int:
             note=_("%(n)d 个 API 令牌已失效：%(reason)s") % {"n": ended, "reason": _(reason)},
         )  # fmt: skip
     return ended
+
+
+@transaction.atomic
+def tokens_end_on_logout(*, user: User) -> int:
+    """The owner ends every live token as they sign out (the option on the token page). A plain
+    web logout leaves tokens alone: they belong to API clients, not to the browser session, and
+    end by expiry, revocation, a password change or deactivation."""
+    if not policy.is_active_user(user):
+        return 0
+    return tokens_end_all(user=user, actor=user, reason=REASON_LOGOUT)
 
 
 def tokens_for(user: User):
