@@ -50,6 +50,8 @@ ensure_pdf_fonts
 "$PY" manage.py load_demo --only-if-empty
 # The daily timers (reminders at 09:00 on working days, escalations) keep one task queued.
 "$PY" manage.py schedule_timers
+# Work a previous worker left half done (killed, out of memory) is retried once or marked failed.
+"$PY" manage.py recover_claims
 
 say "Starting the task worker and the web app on http://127.0.0.1:$PORT (Ctrl-C stops both)"
 "$PY" manage.py db_worker --queue-name default &

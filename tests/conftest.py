@@ -93,7 +93,8 @@ def cast(db) -> Cast:
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # django-axes and throttles keep state in the cache; every test starts clean.
+    # django-axes and throttles keep state in the caches; every test starts clean. The "shared"
+    # cache is a database table here, whose rows are rolled back with each test.
     cache.clear()
     yield
     cache.clear()

@@ -266,7 +266,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TUIJIN_SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 # API tokens (tuijin.orgs.tokens): valid N days, at most N live per account; an address that
 # fails token authentication N times within the window (seconds) is answered 429 until it ends.
-# The counter lives in the default cache: configure a shared cache when running several processes.
+# The counter lives in the "shared" cache (below), which every process sees.
 TUIJIN_API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 TUIJIN_API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
 TUIJIN_API_TOKEN_FAILURES = env.int("API_TOKEN_FAILURES", default=20)
@@ -326,6 +326,22 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 
+# Caches. Without CACHE_URL (REDIS_URL is read too), each process memoises lookups in its own
+# memory ("default") and what the processes must agree on (the failed-token counter) lives in the
+# database ("shared": the table tuijin_cache, made by migrate). With CACHE_URL=redis://host:6379/0
+# both are in Redis (Django's RedisCache, redis-py), and the memoised lookups are shared as well.
+_CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+if _CACHE_URL:
+    if not _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// address, got {_CACHE_URL!r}")
+    _REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "KEY_PREFIX": "tuijin"}
+    CACHES = {"default": _REDIS, "shared": _REDIS}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tuijin_cache"},
+    }
+
 # Background tasks: Django's task framework with the database backend (`manage.py db_worker`).
 TASKS = {
     "default": {
@@ -333,6 +349,15 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Leases of background claims (tuijin.core.leases): a running import whose worker has not been
+# heard from for IMPORT_LEASE_SECONDS, or an unfinished timer claim older than TIMER_LEASE_SECONDS,
+# was left by a worker that died. It is run again once, then marked failed (`manage.py
+# recover_claims` at worker start; the import page and the daily run check too). An import renews
+# its lease between chunks of rows; a timer does not while it runs, so TIMER_LEASE_SECONDS must be
+# longer than the longest single timer.
+TUIJIN_IMPORT_LEASE_SECONDS = _strict_int("IMPORT_LEASE_SECONDS", 5 * 60, minimum=30)
+TUIJIN_TIMER_LEASE_SECONDS = _strict_int("TIMER_LEASE_SECONDS", 10 * 60, minimum=60)
 
 REST_FRAMEWORK = {
     # The default three, refusing control characters in any text (tuijin.core.parsers).

@@ -1,8 +1,9 @@
 """Every API update names the version it read: 428 without it, 409 when stale, `If-Match` accepted.
 
 The first test walks the OpenAPI schema, so an endpoint added later is held to the rule the day
-it appears: PUT and PATCH always, and every POST to a URL naming a row unless its view declares
-the action in `version_exempt` (with the reason: it only adds rows).
+it appears: PUT and PATCH always, and every DELETE and every POST to a URL naming a row unless its
+view declares the action in `version_exempt` (with the reason: it only adds rows; the row has no
+version).
 """
 
 import re
@@ -13,7 +14,9 @@ from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from tuijin.orgs.models import Role, RoleGrant, User
+from tests.indicators.conftest import build_catalogue
+from tuijin.indicators.models import Target
+from tuijin.orgs.models import RankingGroup, Role, RoleGrant, Unit, User
 from tuijin.projects.models import Project
 from tuijin.projects.services import library
 
@@ -31,7 +34,7 @@ def updating_operations():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     for path, operations in schema["paths"].items():
         for method in operations:
-            if method in ("put", "patch") or (method == "post" and "{" in path):
+            if method in ("put", "patch", "delete") or (method == "post" and "{" in path):
                 yield method, path
 
 
@@ -52,14 +55,15 @@ def test_every_updating_endpoint_refuses_a_request_without_the_version(everyone)
     checked, answered = [], {}
     for method, path in updating_operations():
         url = concrete(path)
-        if method == "post" and exempt(method, url):
+        if method in ("post", "delete") and exempt(method, url):
             continue
         checked.append((method, path))
         response = getattr(api, method)(url, {}, format="json")
         if response.status_code != 428:
             answered[f"{method.upper()} {path}"] = response.status_code
     assert answered == {}
-    assert len(checked) >= 45  # the walk really covers the API (47 operations today)
+    assert len(checked) >= 49  # the walk really covers the API (51 operations today)
+    assert len([m for m, _p in checked if m == "delete"]) == 4  # every DELETE but the token's revocation
 
 
 def test_exemptions_give_their_reason_and_name_real_actions():
@@ -132,3 +136,50 @@ def test_a_caller_of_another_unit_is_refused_before_the_version(cast):
     assert api.patch(f"/api/v1/projects/{p.code}/", {"name": "乙"}, format="json").status_code == 403
     p.refresh_from_db()
     assert p.name == "一号项目"
+
+
+# --- DELETE --------------------------------------------------------------------------------
+
+
+def test_a_delete_without_the_version_deletes_nothing(cast):
+    unit = Unit.objects.create(code="C-X", name="空单位", type=cast.county_a.type, parent=cast.city)
+    api = APIClient()
+    api.force_authenticate(cast.sysadmin)
+    response = api.delete(f"/api/v1/units/{unit.code}/")
+    assert response.status_code == 428
+    assert Unit.objects.filter(pk=unit.pk).exists()
+
+
+def test_a_stale_delete_is_409_and_the_row_stays(cast):
+    group = cast.counties
+    api = APIClient()
+    api.force_authenticate(cast.sysadmin)
+    assert api.delete(f"/api/v1/ranking-groups/{group.code}/?version={group.version + 1}").status_code == 409
+    assert (
+        api.delete(f"/api/v1/ranking-groups/{group.code}/", {"version": group.version + 1}, format="json").status_code
+        == 409
+    )
+    assert RankingGroup.objects.filter(pk=group.pk).exists()
+
+
+def test_a_delete_with_the_version_read_goes_through_by_body_query_or_if_match(cast):
+    units = [
+        Unit.objects.create(code=f"C-X{n}", name=f"空单位{n}", type=cast.county_a.type, parent=cast.city)
+        for n in range(3)
+    ]
+    api = APIClient()
+    api.force_authenticate(cast.sysadmin)
+    first, second, third = units
+    assert api.delete(f"/api/v1/units/{first.code}/", {"version": first.version}, format="json").status_code == 204
+    assert api.delete(f"/api/v1/units/{second.code}/?version={second.version}").status_code == 204
+    assert api.delete(f"/api/v1/units/{third.code}/", headers={"If-Match": f'"{third.version}"'}).status_code == 204
+    assert not Unit.objects.filter(pk__in=[u.pk for u in units]).exists()
+
+
+def test_a_supervisor_of_another_county_cannot_delete_a_target_even_with_the_version(cast):
+    catalogue = build_catalogue(cast)
+    target = Target.objects.create(unit=cast.county_b, indicator=catalogue.fai, year=2026, value=Decimal(5))
+    api = APIClient()
+    api.force_authenticate(cast.county_supervisor)  # of county A
+    assert api.delete(f"/api/v1/targets/{target.pk}/?version={target.version}").status_code in (403, 404)
+    assert Target.objects.filter(pk=target.pk).exists()

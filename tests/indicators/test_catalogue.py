@@ -181,7 +181,8 @@ def test_indicator_api_reads_for_all_and_writes_for_the_city_supervisor(cast, ca
     patched = client.patch("/api/v1/indicators/EXP/", {"decimals": 2, "version": 1}, content_type="application/json")
     assert patched.json()["decimals"] == 2
     assert patched.json()["ranking_groups"] == ["G-CTY"]
-    assert client.delete("/api/v1/indicators/EXP/").status_code == 204
+    assert client.delete("/api/v1/indicators/EXP/").status_code == 428  # the version it read, like an update
+    assert client.delete("/api/v1/indicators/EXP/?version=2").status_code == 204
     assert Indicator.objects.get(code="EXP").is_active is False
     invalid = client.patch(
         "/api/v1/indicators/EXP/",

@@ -47,12 +47,13 @@ UPDATE_METHODS = frozenset({"PUT", "PATCH"})
 
 
 def api_requires_version(view, request) -> bool:
-    """Does this API request change a row it read? PUT and PATCH always; a POST to a URL that
-    names a row (a state transition) unless the view's `version_exempt` lists the action, with
-    the reason (it creates a new row and leaves the one it names unchanged)."""
+    """Does this API request change a row it read? PUT and PATCH always; a DELETE or a POST to a
+    URL that names a row (a state transition) unless the view's `version_exempt` lists the action,
+    with the reason (it creates a new row and leaves the one it names unchanged; the row has no
+    version)."""
     if request.method in UPDATE_METHODS:
         return True
-    if request.method != "POST" or not getattr(view, "kwargs", None):
+    if request.method not in ("POST", "DELETE") or not getattr(view, "kwargs", None):
         return False
     action = getattr(view, "action", None) or request.method.lower()
     return action not in getattr(view, "version_exempt", {})
@@ -67,6 +68,9 @@ def require_api_version(view, request) -> None:
     data = request.data
     sent = data.get(field) if hasattr(data, "get") else None
     header = request.headers.get("If-Match", "").strip()
+    if request.method == "DELETE" and not header and sent in (None, ""):
+        # Many clients send no body with a DELETE: `?version=` says the same.
+        header = request.query_params.get(field, "").strip()
     if header:
         value = header.removeprefix("W/").strip('"')
         if not value.isdigit():

@@ -12,6 +12,7 @@ from django.views.i18n import set_language as django_set_language
 from tuijin.core import policy, todos
 from tuijin.core.forms import CleanTextMixin
 from tuijin.orgs import services as org_services
+from tuijin.orgs import tokens
 from tuijin.orgs.ageing import password_expired
 from tuijin.orgs.queries import units_for
 
@@ -69,7 +70,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super(auth_views.PasswordChangeView, self).form_valid(form)
 
 
+class LogoutView(auth_views.LogoutView):
+    """Django's logout; with `end_tokens` (the token page's 退出并注销所有 API 令牌) the account's
+    API tokens end too, before the session does."""
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("end_tokens"):
+            tokens.tokens_end_on_logout(user=request.user)
+        return super().post(request, *args, **kwargs)
+
+
 login = policy.public(never_cache(LoginView.as_view()))
-logout = policy.public(auth_views.LogoutView.as_view())
+logout = policy.public(LogoutView.as_view())
 password_change = policy.permission(policy.AUTHENTICATED)(PasswordChangeView.as_view())
 password_change_done = policy.permission(policy.AUTHENTICATED)(auth_views.PasswordChangeDoneView.as_view())

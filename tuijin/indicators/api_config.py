@@ -105,7 +105,9 @@ class IndicatorViewSet(viewsets.ModelViewSet):
         return Response(IndicatorSerializer(indicator).data)
 
     def destroy(self, request, code=None):
-        catalogue.indicator_deactivate(actor=request.user, indicator=self.get_object())
+        catalogue.indicator_deactivate(
+            actor=request.user, indicator=self.get_object(), expected_version=request.data.get("version")
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _input(self, request, partial=False) -> dict:
@@ -196,7 +198,9 @@ class TargetViewSet(viewsets.ModelViewSet):
         return Response(TargetSerializer(target).data)
 
     def destroy(self, request, pk=None):
-        catalogue.target_delete(actor=request.user, target=self.get_object())
+        catalogue.target_delete(
+            actor=request.user, target=self.get_object(), expected_version=request.data.get("version")
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

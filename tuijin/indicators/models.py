@@ -305,6 +305,12 @@ class ImportBatch(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease of a background import (tuijin.core.leases): the worker's token and its last sign
+    # of life; a running batch whose heartbeat is older than IMPORT_LEASE_SECONDS is recovered.
+    claimed_by = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    notice = models.CharField(_("处理说明"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("导入批次")

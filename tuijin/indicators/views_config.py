@@ -20,7 +20,7 @@ from tuijin.audit.services import record
 from tuijin.core import policy
 from tuijin.core.excel import xlsx_response
 from tuijin.core.forms import apply_validation_error
-from tuijin.indicators import excel, periods, queries_config
+from tuijin.indicators import excel, import_tasks, periods, queries_config
 from tuijin.indicators.forms_config import (
     EntryUploadForm,
     IndicatorForm,
@@ -345,6 +345,10 @@ def _result_message(request, outcome: uploads.UploadOutcome) -> None:
 @policy.permission("report.import")
 def import_batch(request, pk):
     batch = get_object_or_404(queries_config.batches_for(request.user), pk=pk)
+    if batch.status == ImportBatch.Status.RUNNING:
+        # A worker that died leaves its batch running: the page watching it is where that shows.
+        import_tasks.imports_recover()
+        batch.refresh_from_db()
     template = "indicators/import_batch.html#progress" if request.htmx else "indicators/import_batch.html"
     context = {"batch": batch, "running": batch.status in (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING)}
     return render(request, template, context)

@@ -133,6 +133,11 @@ class TimerRun(models.Model):
     finished_at = models.DateTimeField(_("结束"), null=True, blank=True)
     acted = models.PositiveIntegerField(_("处理数"), default=0)
     error = models.TextField(_("错误"), blank=True)
+    # The claim's lease (tuijin.core.leases): an unfinished run whose heartbeat is older than
+    # TIMER_LEASE_SECONDS was left by a worker that died, and is taken over (once) by the next run.
+    claimed_by = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         verbose_name = _("定时任务运行")

@@ -12,6 +12,12 @@ day or public holiday, and for today before 09:00. Escalations (`working_days_on
 on every day they are called for. The worker runs `daily_timers` at 09:00 of every working day
 and queues the next run itself; `manage.py schedule_timers` starts the chain,
 `manage.py run_timers --as-of YYYY-MM-DD` catches up by hand.
+
+A claim carries a lease (tuijin.core.leases): a run that never finished and whose heartbeat is
+older than TIMER_LEASE_SECONDS belongs to a worker that died. The next run for that day takes it
+over (once: timers are idempotent, so a rerun is safe); `timers_recover` (worker start and each
+daily run) queues that rerun for today at once, and marks a claim interrupted twice as failed so
+a timer that kills its worker does not do it every few minutes (`run_timers --force` reruns it).
 """
 
 from __future__ import annotations
@@ -22,11 +28,13 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
-from tuijin.core import workcalendar
+from tuijin.core import leases, workcalendar
 from tuijin.notifications.models import TimerRun
 
 logger = logging.getLogger(__name__)
@@ -34,6 +42,8 @@ logger = logging.getLogger(__name__)
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 SEND_TIME = dt.time(9, 0)
 DAILY_TASK_NAME = "daily_timers"
+MAX_ATTEMPTS = 2  # the first run and one takeover
+INTERRUPTED = "处理进程两次中断，未再自动重试；请查明原因后用 manage.py run_timers --force 补跑。"
 
 
 @dataclass(frozen=True)
@@ -119,31 +129,61 @@ def _reminder_day(as_of: dt.date) -> tuple[bool, str]:
 
 
 def _run_one(timer: Timer, as_of: dt.date, force: bool) -> Outcome:
-    run = _claim(timer.name, as_of, force)
+    token = leases.new_token()
+    run = _claim(timer.name, as_of, force, token)
     if run is None:
         return Outcome(timer.name, "already_ran", message="该日已运行")
+    mine = TimerRun.objects.filter(pk=run.pk, claimed_by=token)
     try:
         acted = int(timer.fn(as_of) or 0)
     except Exception as exc:
         # A failing timer is logged and recorded; the others still run. Its claim is released
         # so the next run (or a catch-up by hand) tries it again.
         logger.exception("timer %s for %s failed", timer.name, as_of)
-        TimerRun.objects.filter(pk=run.pk).delete()
+        mine.delete()
         return Outcome(timer.name, "error", message=f"{type(exc).__name__}: {exc}")
-    TimerRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), acted=acted, error="")
+    mine.update(finished_at=timezone.now(), heartbeat_at=timezone.now(), acted=acted, error="")
     logger.info("timer %s for %s acted on %s", timer.name, as_of, acted)
     return Outcome(timer.name, "done", acted=acted)
 
 
-def _claim(name: str, day: dt.date, force: bool) -> TimerRun | None:
+def _claim(name: str, day: dt.date, force: bool, token: str) -> TimerRun | None:
+    """Claim (timer, day): a new row, or a takeover of a claim whose lease expired (or, forced,
+    of any claim). The takeover is a conditional UPDATE: of two runs only one gets it."""
+    now = timezone.now()
     try:
         with transaction.atomic():
-            return TimerRun.objects.create(name=name, day=day)
+            return TimerRun.objects.create(name=name, day=day, claimed_by=token, heartbeat_at=now)
     except IntegrityError:
-        if not force:
-            return None
-    TimerRun.objects.filter(name=name, day=day).update(started_at=timezone.now(), finished_at=None)
+        pass
+    run = TimerRun.objects.filter(name=name, day=day)
+    if not force:
+        run = run.filter(finished_at=None, attempts__lt=MAX_ATTEMPTS).filter(
+            leases.expired(settings.TUIJIN_TIMER_LEASE_SECONDS, now)
+        )
+    taken = run.update(
+        started_at=now, finished_at=None, claimed_by=token, heartbeat_at=now, error="",
+        attempts=1 if force else F("attempts") + 1,
+    )  # fmt: skip
+    if not taken:
+        return None
+    if not force:
+        logger.warning("timer %s for %s: the claim of a worker that died is taken over", name, day)
     return TimerRun.objects.get(name=name, day=day)
+
+
+def timers_recover(now: dt.datetime | None = None, *, requeue: bool = True) -> dict[str, int]:
+    """Deal with unfinished claims whose lease expired: one interrupted twice is marked failed;
+    one of today is run again at once (queued), any other waits for a run for its day."""
+    now = now or timezone.now()
+    stale = TimerRun.objects.filter(finished_at=None).filter(leases.expired(settings.TUIJIN_TIMER_LEASE_SECONDS, now))
+    failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(finished_at=now, error=INTERRUPTED)
+    retry_today = stale.filter(attempts__lt=MAX_ATTEMPTS, day=local_now(now).date()).exists()
+    if failed:
+        logger.error("%s timer claim(s) interrupted twice: marked failed", failed)
+    if retry_today and requeue:
+        transaction.on_commit(lambda: daily_timers.enqueue())
+    return {"failed": failed, "retry_today": int(retry_today)}
 
 
 # --- the daily chain -------------------------------------------------------------------------
@@ -163,9 +203,11 @@ def next_run_at(after: dt.datetime | None = None) -> dt.datetime:
 @task
 def daily_timers() -> dict:
     """Run today's timers, send what is due, and queue the next run (09:00 of the next working day)."""
+    from tuijin.core.recovery import recover_claims
     from tuijin.notifications import deliveries
 
     try:
+        recover_claims(requeue_timers=False)
         outcomes = run_timers(today())
         deliveries.send_due()
     finally:

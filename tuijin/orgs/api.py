@@ -74,7 +74,9 @@ class UnitViewSet(viewsets.ModelViewSet):
 
     def destroy(self, request, code=None):
         try:
-            services.unit_delete(actor=request.user, unit=self.get_object())
+            services.unit_delete(
+                actor=request.user, unit=self.get_object(), expected_version=request.data.get("version")
+            )
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -130,7 +132,7 @@ class RankingGroupViewSet(viewsets.ModelViewSet):
         return Response(RankingGroupSerializer(group).data)
 
     def destroy(self, request, code=None):
-        services.group_delete(actor=request.user, group=self.get_object())
+        services.group_delete(actor=request.user, group=self.get_object(), expected_version=request.data.get("version"))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -218,6 +220,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     permission_classes = [policy.PolicyPermission]
     policy = {"list": policy.AUTHENTICATED, "retrieve": policy.AUTHENTICATED, "destroy": policy.AUTHENTICATED}
+    version_exempt = {"destroy": "撤销只把令牌作废：令牌没有可改的内容和版本号，重复撤销不改变任何东西。"}
     serializer_class = ApiTokenSerializer
     queryset = ApiToken.objects.none()  # for the schema; get_queryset scopes every request
 

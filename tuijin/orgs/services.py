@@ -124,9 +124,9 @@ def _move_subtree(unit: Unit, new_parent: Unit | None) -> None:
 
 
 @transaction.atomic
-def unit_delete(*, actor: User, unit: Unit) -> None:
+def unit_delete(*, actor: User, unit: Unit, expected_version: int | None = None) -> None:
     policy.require(actor, "unit.manage", unit)
-    unit = lock_current(unit, None)
+    unit = lock_current(unit, expected_version)
     if unit.children.exists():
         raise ValidationError(_("该单位还有下级单位，不能删除；请先移走或删除下级单位。"))
     if unit.users.exists():
@@ -179,8 +179,9 @@ def group_update(
 
 
 @transaction.atomic
-def group_delete(*, actor: User, group: RankingGroup) -> None:
+def group_delete(*, actor: User, group: RankingGroup, expected_version: int | None = None) -> None:
     policy.require(actor, "group.manage")
+    group = lock_current(group, expected_version)
     record(actor=actor, action=AuditAction.DELETE, obj=group, changes=deleted(_group_snapshot(group)))
     group.delete()
 

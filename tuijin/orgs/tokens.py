@@ -3,8 +3,9 @@
 A token is shown once and stored as its SHA-256; it expires after TUIJIN_API_TOKEN_DAYS, can be
 revoked by its owner or the security administrator, and every token of a user ends when the
 password changes or the account is deactivated (`tokens_end_all`, called by those services).
-Failed token authentication counts per client address; past TUIJIN_API_TOKEN_FAILURES within
-TUIJIN_API_TOKEN_FAILURE_WINDOW seconds the address is answered 429 until the window ends.
+Failed token authentication counts per client address, in the cache every process shares;
+past TUIJIN_API_TOKEN_FAILURES within TUIJIN_API_TOKEN_FAILURE_WINDOW seconds the address is
+answered 429 until the window ends.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +37,7 @@ REASON_SECADMIN = gettext_noop("安全管理员撤销")
 REASON_PASSWORD = gettext_noop("密码已修改")
 REASON_DEACTIVATED = gettext_noop("账号已停用")
 REASON_LEGACY = gettext_noop("旧版永久令牌作废")
+REASON_LOGOUT = gettext_noop("退出登录时注销")
 
 
 def hash_key(key: str) -> str:
@@ -114,6 +116,16 @@ def tokens_end_all(*, user: User, actor: User | None, reason: str) -> int:
     return ended
 
 
+@transaction.atomic
+def tokens_end_on_logout(*, user: User) -> int:
+    """The owner ends every live token as they sign out (the option on the token page). A plain
+    web logout leaves tokens alone: they belong to API clients, not to the browser session, and
+    end by expiry, revocation, a password change or deactivation."""
+    if not policy.is_active_user(user):
+        return 0
+    return tokens_end_all(user=user, actor=user, reason=REASON_LOGOUT)
+
+
 def tokens_for(user: User):
     return ApiToken.objects.filter(user=user).select_related("revoked_by")
 
@@ -121,12 +133,18 @@ def tokens_for(user: User):
 # --- authentication ------------------------------------------------------------------------
 
 
+def _counter():
+    # Shared by every process (the database or Redis): a per-process memory would multiply the
+    # limit by the number of web workers.
+    return caches["shared"]
+
+
 def _failure_key(ip: str | None) -> str:
     return f"tuijin:token-failures:{ip or '-'}"
 
 
 def _refuse_if_throttled(ip: str | None) -> None:
-    if (cache.get(_failure_key(ip)) or 0) >= settings.TUIJIN_API_TOKEN_FAILURES:
+    if (_counter().get(_failure_key(ip)) or 0) >= settings.TUIJIN_API_TOKEN_FAILURES:
         raise exceptions.Throttled(
             wait=settings.TUIJIN_API_TOKEN_FAILURE_WINDOW,
             detail=_("令牌验证失败次数过多，请稍后再试。"),
@@ -134,13 +152,15 @@ def _refuse_if_throttled(ip: str | None) -> None:
 
 
 def _count_failure(ip: str | None) -> None:
-    key = _failure_key(ip)
-    # add() starts the window only once; the count then lives until the window ends.
-    cache.add(key, 0, timeout=settings.TUIJIN_API_TOKEN_FAILURE_WINDOW)
+    key, counter = _failure_key(ip), _counter()
+    # add() starts the window only once; the count then lives until the window ends. Redis counts
+    # atomically; the database cache reads and writes, so failures at the very same instant may
+    # count once (the limit still holds across processes, within the number of requests in flight).
+    counter.add(key, 0, timeout=settings.TUIJIN_API_TOKEN_FAILURE_WINDOW)
     try:
-        cache.incr(key)
+        counter.incr(key)
     except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=settings.TUIJIN_API_TOKEN_FAILURE_WINDOW)
+        counter.set(key, 1, timeout=settings.TUIJIN_API_TOKEN_FAILURE_WINDOW)
 
 
 class ApiTokenAuthentication(TokenAuthentication):

@@ -439,8 +439,8 @@ def reporting_rule_set(*, actor: User, year: int, deadline_day: int) -> Reportin
 
 
 @transaction.atomic
-def target_delete(*, actor: User, target: Target) -> None:
+def target_delete(*, actor: User, target: Target, expected_version: int | None = None) -> None:
     _require_target_manager(actor, [target.unit])
-    target = lock_current(target, None)
+    target = lock_current(target, expected_version)
     record(actor=actor, action=AuditAction.DELETE, obj=target, changes=deleted(snapshot(target, TARGET_AUDIT_FIELDS)))
     target.delete()

@@ -60,6 +60,10 @@ Progress = Callable[[int], None]
 YEAR_LABEL, MONTH_LABEL = gettext_lazy("年度"), gettext_lazy("月份")
 
 
+class LeaseLost(Exception):
+    """A background import's claim was taken over (its lease expired): this run must stop."""
+
+
 class ImportRejected(Exception):
     """The batch was refused; `errors` lists every problem found, per row."""
 
@@ -431,6 +435,13 @@ def _write_targets(actor, rows, reason, source, file_name, checksum, batch) -> I
 def _open_batch(batch, actor, kind, source, file_name, checksum, reason, total) -> ImportBatch:
     if batch is None:
         batch = ImportBatch(kind=kind, source=source, created_by=actor)
+    elif batch.claimed_by:
+        # A background run writes only while its claim holds: the row lock taken here keeps a
+        # recoverer off it until this transaction ends, and a claim already taken over stops it.
+        held = ImportBatch.objects.filter(pk=batch.pk, claimed_by=batch.claimed_by, status=ImportBatch.Status.RUNNING)
+        batch.heartbeat_at = timezone.now()
+        if not held.update(heartbeat_at=batch.heartbeat_at):
+            raise LeaseLost()
     batch.file_name, batch.checksum = file_name[:255] or batch.file_name, checksum or batch.checksum
     batch.reason, batch.total_rows = reason, total
     batch.save()

@@ -1,0 +1,38 @@
+"""Recovery of claims left by a worker that died (see tuijin.core.leases).
+
+`recover_claims` runs when the worker starts (`manage.py recover_claims`, before `db_worker`),
+again once the longest lease has passed after that (a claim the dead worker renewed just before
+it died is not stale at the start yet), at the start of each daily timer run, and, for imports,
+whenever an import's page is polled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.tasks import task
+from django.utils import timezone
+
+
+def recover_claims(*, requeue_timers: bool = True) -> dict[str, dict[str, int]]:
+    """Recover stale import batches and timer claims; returns what was done, per kind.
+    `requeue_timers=False` from inside the daily run, which runs today's timers itself."""
+    from tuijin.indicators.import_tasks import imports_recover
+    from tuijin.notifications.timers import timers_recover
+
+    return {"imports": imports_recover(), "timers": timers_recover(requeue=requeue_timers)}
+
+
+@task
+def recover_claims_task() -> dict[str, dict[str, int]]:
+    return recover_claims()
+
+
+def recover_at_start() -> dict[str, dict[str, int]]:
+    """Recover now, and queue one more recovery for when every claim alive now would be stale."""
+    done = recover_claims()
+    if recover_claims_task.get_backend().supports_defer:
+        wait = max(settings.TUIJIN_IMPORT_LEASE_SECONDS, settings.TUIJIN_TIMER_LEASE_SECONDS) + 30
+        recover_claims_task.using(run_after=timezone.now() + dt.timedelta(seconds=wait)).enqueue()
+    return done
