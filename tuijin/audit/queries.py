@@ -52,7 +52,7 @@ def verify_chain() -> ChainVerdict:
     from tuijin.audit.services import chain_anchor  # the writer and the verifier share the anchor
 
     expected_prev, checked = chain_anchor(), 0
-    rows = AuditEvent.objects.order_by("id").values("id", "hash_alg", "prev_hash", "row_hash", *chain.FIELDS)
+    rows = AuditEvent.objects.order_by("id").values("id", "hash_alg", "prev_hash", "row_hash", *chain.COLUMNS)
     for row in rows.iterator(chunk_size=5000):
         if row["prev_hash"] != expected_prev:
             return ChainVerdict(checked, row["id"], row["at"], _("与前一条记录的链接断开（记录被删除、插入或调换）"))
