@@ -164,9 +164,11 @@ def test_the_auditor_reads_the_fed_figure_as_the_systems_with_names_and_plain_nu
     feed_indicator_values(year=YEAR, month=MONTH, actor=cast.supervisor)
     body = client_for(cast.auditor).get("/audit/", {"object_type": "indicators.report"}).content.decode()
     assert "系统（自动汇总）" in body
-    assert "supervisor" not in body.split('data-testid="audit-table"')[1]
+    table = body.split('data-testid="audit-table"')[1]
+    assert "supervisor<div" not in table  # the supervisor is named as the cause only
+    assert "由项目进展汇总（触发：supervisor）" in table
     # "2.8.value: ∅ → 11.7500" becomes the unit, the indicator and the figure as the form shows it.
     assert f"{cast.county_a.name} · {fai.name} · 本期值" in body
-    assert "11.75" in body
-    assert "11.7500" not in body
-    assert "∅" not in body
+    assert "11.75" in table
+    assert "11.7500" not in table
+    assert "∅" not in table
