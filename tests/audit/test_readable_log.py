@@ -55,7 +55,7 @@ def test_a_deleted_object_still_reads_by_what_the_row_stored(cast):
     row = row_of(AuditEvent.objects.filter(object_type="orgs.unit", action="delete").latest("id"))
     assert row.name == "甲八镇"
     assert row.gone
-    assert dict((c.label, c.before) for c in row.changes)["名称"] == "甲八镇"
+    assert {c.label: c.before for c in row.changes}["名称"] == "甲八镇"
 
 
 @time_machine.travel(FILLING_DAY, tick=False)

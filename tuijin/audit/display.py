@@ -11,6 +11,7 @@ submission's row) and "2.8.value" (unit id, indicator id, in the project feed's 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import json
@@ -160,10 +161,8 @@ class _Names:
                             self._want(model_field.related_model, pk)
 
     def _want(self, model: type[models.Model], pk: Any) -> None:
-        try:
+        with contextlib.suppress(ValidationError, TypeError, ValueError):
             self.wanted[model].add(model._meta.pk.to_python(pk))
-        except (ValidationError, TypeError, ValueError):
-            pass
 
     # --- fetching ---------------------------------------------------------------------------
 
