@@ -157,3 +157,13 @@ def test_the_auditor_opens_one_event_with_what_it_reads_as_and_what_is_stored(ca
 def test_nobody_but_the_auditor_opens_an_event(cast, client_for, who):
     event = AuditEvent.objects.latest("id")
     assert client_for(getattr(cast, who)).get(f"/audit/{event.pk}/").status_code == 403
+
+
+def test_roles_read_by_label_and_a_new_rows_empty_fields_are_left_out(cast):
+    from tuijin.orgs.models import Role
+
+    services.roles_set(actor=cast.secadmin, user=cast.reporter_b, roles=[Role.REPORTER, Role.UNIT_HEAD])
+    event = AuditEvent.objects.filter(object_type="orgs.user", object_id=str(cast.reporter_b.pk)).latest("id")
+    assert changes_of(event)["角色"] == (Role.REPORTER.label, f"{Role.REPORTER.label}、{Role.UNIT_HEAD.label}")
+    created = AuditEvent.objects.filter(object_type="orgs.user", action="create", object_id=str(cast.handler.pk))
+    assert all(c.before != c.after for c in row_of(created.get()).changes)

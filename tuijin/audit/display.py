@@ -47,8 +47,24 @@ EXTRA_LABELS = {
     "escalated_to": gettext_lazy("升级至"),
     "problems": gettext_lazy("问题"),
     "items": gettext_lazy("明细"),
+    "year": gettext_lazy("年度"),
+    "month": gettext_lazy("月份"),
+    "status": gettext_lazy("状态"),
+    "kind": gettext_lazy("类型"),
+    "size": gettext_lazy("文件大小（字节）"),
+    "scope": gettext_lazy("范围"),
+    "projects": gettext_lazy("项目"),
+    "department": gettext_lazy("承办部门"),
+    "due_on": gettext_lazy("答复期限"),
+    "promised_on": gettext_lazy("承诺办结日期"),
+    "visits": gettext_lazy("现场察看"),
+    "content_type": gettext_lazy("文件类型"),
+    "docx_sha256": gettext_lazy("Word 文件 SHA-256"),
+    "pdf_sha256": gettext_lazy("PDF 文件 SHA-256"),
 }
 FIGURE_FIELDS = ("value", "last_year_value", "remark")
+# Fields that hold an indicator's figure (shown to the indicator's decimals), not points or counts.
+FIGURE_VALUES = {"value", "last_year_value", "proposed_value", "proposed_last_year_value", "old_value", "new_value"}
 DECIMAL_TEXT = re.compile(r"-?\d+\.\d+")
 DATETIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
@@ -58,6 +74,11 @@ class Change:
     label: str
     before: str
     after: str
+
+    @property
+    def shown(self) -> bool:
+        # A new row's empty fields (（空） → （空）) say nothing.
+        return not (self.before == self.after == str(EMPTY))
 
 
 @dataclass
@@ -107,11 +128,16 @@ def label_of(obj: models.Model) -> str:
     """An object's name as users see it (a figure by its unit, indicator and period)."""
     from tuijin.indicators.models import Report, Submission
     from tuijin.orgs.models import User
+    from tuijin.projects.models import ProgressPhoto, ProjectProgress
 
     if isinstance(obj, Report):
         return f"{obj.unit.name} · {obj.indicator.name} · {_period(obj.year, obj.month)}"
     if isinstance(obj, Submission):
         return f"{obj.unit.name} · {_period(obj.year, obj.month)}" + _("月报")
+    if isinstance(obj, ProjectProgress):
+        return f"{obj.project.name} · {_period(obj.year, obj.month)}" + _("进展")
+    if isinstance(obj, ProgressPhoto):
+        return f"{label_of(obj.progress)} · {obj.caption or _('照片')}"
     if isinstance(obj, User):
         return f"{obj.full_name}（{obj.username}）" if obj.full_name and obj.full_name != obj.username else obj.username
     return str(obj)
@@ -200,7 +226,7 @@ class _Names:
             type_label=type_label(event.object_type) if event.object_type else "",
             name=label_of(obj) if obj is not None else event.object_repr or _missing(event.object_id),
             gone=obj is None and model is not None and bool(event.object_id),
-            changes=[self._change(model, obj, key, pair) for key, pair in _pairs(event)],
+            changes=[c for c in (self._change(model, obj, key, pair) for key, pair in _pairs(event)) if c.shown],
         )
 
     def _change(self, model, obj, key: str, pair: list[Any]) -> Change:
@@ -209,11 +235,11 @@ class _Names:
             return self._figure_change(figure, pair)
         model_field = _field(model, key) if model is not None else None
         if model_field is None:
-            label = str(EXTRA_LABELS.get(key, key))
-            return Change(label, _plain(pair[0]), _plain(pair[1]))
-        decimals = _decimals_of(obj)
+            label, choices = str(EXTRA_LABELS.get(key, key)), _extra_choices(key)
+            return Change(label, *(_plain(_chosen(v, choices)) for v in pair))
+        decimals = _decimals_of(obj) if key in FIGURE_VALUES else None
         before, after = (self._value(model_field, v, decimals) for v in pair)
-        return Change(str(model_field.verbose_name), before, after)
+        return Change(field_label(model_field), before, after)
 
     def _figure_change(self, figure: tuple[Any, str, str], pair: list[Any]) -> Change:
         from tuijin.indicators.models import Indicator, Report
@@ -242,7 +268,7 @@ class _Names:
             return str(choices.get(str(value), value))
         if isinstance(model_field, models.BooleanField):
             return _yes_no(value)
-        if isinstance(model_field, models.DecimalField):
+        if isinstance(model_field, (models.DecimalField, models.FloatField)):
             return number(value, decimals)
         return _plain(value)
 
@@ -262,6 +288,23 @@ def _required_relations(model: type[models.Model], depth: int = 2) -> list[str]:
     return names
 
 
+def _extra_choices(key: str) -> dict[str, str]:
+    """Labels of coded values under keys that are not fields (a user's roles)."""
+    if key == "roles":
+        from tuijin.orgs.models import Role
+
+        return {value: str(label) for value, label in Role.choices}
+    return {}
+
+
+def _chosen(value: Any, choices: dict[str, str]) -> Any:
+    if not choices:
+        return value
+    if isinstance(value, list):
+        return [choices.get(str(v), v) for v in value]
+    return choices.get(str(value), value)
+
+
 def _pairs(event: AuditEvent) -> Iterable[tuple[str, list[Any]]]:
     changes = event.changes if isinstance(event.changes, dict) else {}
     for key, pair in changes.items():
@@ -279,6 +322,16 @@ def _figure_key(key: str) -> tuple[Any, str, str] | None:
     if len(parts) == 3:
         return (parts[0], parts[1], parts[2]) if parts[0].isdigit() and parts[1].isdigit() else None
     return None, parts[0], parts[1]
+
+
+def field_label(model_field: models.Field) -> str:
+    """The field's label; a foreign key left with Django's default label by its model's name."""
+    label = str(model_field.verbose_name)
+    if label != model_field.name.replace("_", " "):
+        return label
+    if model_field.is_relation and model_field.related_model:
+        return str(model_field.related_model._meta.verbose_name)
+    return str(EXTRA_LABELS.get(model_field.name, label))
 
 
 def _field(model: type[models.Model] | None, name: str):
@@ -339,6 +392,8 @@ def _plain(value: Any) -> str:
         return "、".join(_plain(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float):
+        return number(value)
     if isinstance(value, str):
         if DECIMAL_TEXT.fullmatch(value):
             return number(value)
