@@ -150,7 +150,7 @@ def test_the_auditor_opens_one_event_with_what_it_reads_as_and_what_is_stored(ca
     body = client_for(cast.auditor).get(f"/audit/{event.pk}/").content.decode()
     assert "<td>有效</td><td>是</td><td>否</td>" in body
     assert event.row_hash in body
-    assert "&quot;is_active&quot;: [" in body  # the stored JSON, escaped
+    assert "&quot;is_active&quot;: [true, false]" in body  # the stored JSON, escaped
 
 
 @pytest.mark.parametrize("who", ["sysadmin", "secadmin", "supervisor", "reporter_a"])
@@ -167,3 +167,14 @@ def test_roles_read_by_label_and_a_new_rows_empty_fields_are_left_out(cast):
     assert changes_of(event)["角色"] == (Role.REPORTER.label, f"{Role.REPORTER.label}、{Role.UNIT_HEAD.label}")
     created = AuditEvent.objects.filter(object_type="orgs.user", action="create", object_id=str(cast.handler.pk))
     assert all(c.before != c.after for c in row_of(created.get()).changes)
+
+
+def test_the_labels_read_in_english_too(cast):
+    from django.utils import translation
+
+    with as_system(SystemActor.TIMER):
+        record(actor=None, action=AuditAction.UPDATE, obj=cast.zone, changes={"name": [None, "高新区"]})
+    with translation.override("en"):
+        row = row_of(AuditEvent.objects.latest("id"))
+        assert row.actor == "System (scheduled job)"
+        assert row.changes[0].before == "(empty)"

@@ -133,9 +133,9 @@ def label_of(obj: models.Model) -> str:
     if isinstance(obj, Report):
         return f"{obj.unit.name} · {obj.indicator.name} · {_period(obj.year, obj.month)}"
     if isinstance(obj, Submission):
-        return f"{obj.unit.name} · {_period(obj.year, obj.month)}" + _("月报")
+        return _("%(unit)s · %(period)s月报") % {"unit": obj.unit.name, "period": _period(obj.year, obj.month)}
     if isinstance(obj, ProjectProgress):
-        return f"{obj.project.name} · {_period(obj.year, obj.month)}" + _("进展")
+        return _("%(project)s · %(period)s进展") % {"project": obj.project.name, "period": _period(obj.year, obj.month)}
     if isinstance(obj, ProgressPhoto):
         return f"{label_of(obj.progress)} · {obj.caption or _('照片')}"
     if isinstance(obj, User):

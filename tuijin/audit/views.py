@@ -45,7 +45,10 @@ def event_list(request):
 def event_detail(request, pk: int):
     """One event in full: what it reads as, and what is stored (the raw changes and its hashes)."""
     (row,) = display.present([get_object_or_404(AuditEvent, pk=pk)])
-    raw = json.dumps(row.event.changes, ensure_ascii=False, indent=2) if row.event.changes else ""
+    changes = row.event.changes if isinstance(row.event.changes, dict) else {}
+    raw = "\n".join(
+        f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for k, v in changes.items()
+    )
     return render(request, "audit/event_detail.html", {"row": row, "raw_changes": raw})
 
 
