@@ -63,6 +63,7 @@ EXTRA_LABELS = {
     "pdf_sha256": gettext_lazy("PDF 文件 SHA-256"),
 }
 FIGURE_FIELDS = ("value", "last_year_value", "remark")
+FIGURE_ROWS = ("indicators.report", "indicators.submission")
 # Fields that hold an indicator's figure (shown to the indicator's decimals), not points or counts.
 FIGURE_VALUES = {"value", "last_year_value", "proposed_value", "proposed_last_year_value", "old_value", "new_value"}
 DECIMAL_TEXT = re.compile(r"-?\d+\.\d+")
@@ -104,7 +105,7 @@ def present(events: Sequence[AuditEvent]) -> list[EventView]:
 
 
 def type_label(object_type: str) -> str:
-    """ "orgs.user" → 用户; a download's view name ("projects:photo") → its app's name."""
+    """A type as users say it: orgs.user → 用户; a download's view name (projects:photo) → its app's name."""
     model = model_of(object_type)
     if model is not None:
         return str(model._meta.verbose_name)
@@ -170,8 +171,8 @@ class _Names:
         if event.object_id:
             self._want(model, event.object_id)
         for key, pair in _pairs(event):
-            figure = _figure_key(key)
-            if figure is not None and model._meta.label_lower in ("indicators.report", "indicators.submission"):
+            figure = _figure_of(model, key)
+            if figure is not None:
                 unit_id, indicator, _name = figure
                 if unit_id is not None:
                     self._want(Unit, unit_id)
@@ -230,8 +231,8 @@ class _Names:
         )
 
     def _change(self, model, obj, key: str, pair: list[Any]) -> Change:
-        figure = _figure_key(key) if model is not None else None
-        if figure is not None and model._meta.label_lower in ("indicators.report", "indicators.submission"):
+        figure = _figure_of(model, key)
+        if figure is not None:
             return self._figure_change(figure, pair)
         model_field = _field(model, key) if model is not None else None
         if model_field is None:
@@ -314,8 +315,11 @@ def _pairs(event: AuditEvent) -> Iterable[tuple[str, list[Any]]]:
             yield str(key), [None, pair]
 
 
-def _figure_key(key: str) -> tuple[Any, str, str] | None:
-    """(unit id or None, indicator id or code, field) of "2.8.value" or "FAI.value"; None otherwise."""
+def _figure_of(model: type[models.Model] | None, key: str) -> tuple[Any, str, str] | None:
+    """(unit id or None, indicator id or code, field) of a figure's key in a submission's or a
+    figure's row ("FAI.value", "2.8.value"); None for any other key."""
+    if model is None or model._meta.label_lower not in FIGURE_ROWS:
+        return None
     parts = key.split(".")
     if parts[-1] not in FIGURE_FIELDS or len(parts) not in (2, 3):
         return None
