@@ -130,3 +130,22 @@ def test_two_writers_at_once_never_fork_the_chain(committed_log):
     assert len(prevs) == len(set(prevs))
     assert AuditEvent.objects.filter(object_type="race").count() == 30
     assert verify_chain().ok
+
+
+def test_the_system_actor_is_covered_by_the_chain_and_older_rows_hash_as_before(cast):
+    from tuijin.audit.context import as_system
+    from tuijin.audit.models import SystemActor
+
+    before = list(AuditEvent.objects.order_by("id").values_list("row_hash", flat=True))
+    with as_system(SystemActor.TIMER):
+        record(actor=None, action="update", object_type="x.y", object_id="1", changes={"v": [1, 2]})
+    person = record(actor=cast.supervisor, action="update", object_type="x.y", object_id="2", changes={"v": [2, 3]})
+    system = AuditEvent.objects.get(object_id="1", object_type="x.y")
+    assert verify_chain().ok
+    # A row without a system actor hashes as rows did before the column existed.
+    assert chain.row_hash(person.hash_alg, person.prev_hash, {n: getattr(person, n) for n in chain.FIELDS}) == (
+        person.row_hash
+    )
+    assert list(AuditEvent.objects.order_by("id").values_list("row_hash", flat=True))[: len(before)] == before
+    _as_owner("UPDATE audit_auditevent SET system_actor = '' WHERE id = %s", [system.pk])
+    assert verify_chain().broken_id == system.pk

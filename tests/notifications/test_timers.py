@@ -147,3 +147,27 @@ def test_next_run_is_nine_oclock_of_the_next_working_day():
     assert timers.next_run_at(at("2026-10-10 09:00")) == at("2026-10-12 09:00")
     # A year nobody has entered: the chain goes on the next day rather than stop.
     assert timers.next_run_at(at("2030-05-06 09:00")) == at("2030-05-07 09:00")
+
+
+@time_machine.travel(at("2026-10-09 10:00"), tick=False)
+def test_what_a_timer_records_is_the_systems_even_inside_a_users_request(cast, timer_registry):
+    from tuijin.audit.context import client_ip
+    from tuijin.audit.models import AuditEvent
+    from tuijin.audit.queries import verify_chain
+    from tuijin.audit.services import record
+
+    def touch(as_of: dt.date) -> int:
+        record(actor=cast.supervisor, action="update", obj=cast.zone, changes={"name": ["a", "b"]}, note="自动处理")
+        return 1
+
+    timers.register("test.touch", touch, working_days_only=False)
+    token = client_ip.set("10.8.8.8")  # run by hand from a supervisor's request
+    try:
+        timers.run_timers(dt.date(2026, 10, 9))
+    finally:
+        client_ip.reset(token)
+    event = AuditEvent.objects.latest("id")
+    assert (event.actor, event.actor_username, event.ip_address) == (None, "", None)
+    assert event.get_system_actor_display() == "系统（定时任务）"
+    assert event.note == "自动处理"
+    assert verify_chain().ok

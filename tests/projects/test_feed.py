@@ -135,3 +135,40 @@ def test_last_years_progress_written_later_reaches_this_years_same_period_figure
     b = Report.objects.get(unit=cast.county_b, indicator=fai, year=YEAR, month=MONTH)
     assert (b.value, b.last_year_value) == (Decimal(4), Decimal("3.5"))
     assert Report.objects.get(unit=cast.county_b, indicator=fai, year=YEAR - 1, month=12).value == Decimal("3.5")
+
+
+def test_a_figure_fed_after_a_reporters_progress_save_is_recorded_as_the_system(
+    cast, fai, projects, django_capture_on_commit_callbacks
+):
+    from tuijin.audit.context import client_ip
+
+    token = client_ip.set("10.7.7.7")  # the reporter's request
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.progress_save(
+                actor=cast.reporter_town_a1, project=projects["a1"], year=YEAR, month=MONTH, investment=Decimal("2")
+            )
+    finally:
+        client_ip.reset(token)
+    saved = AuditEvent.objects.filter(object_type="projects.projectprogress").latest("id")
+    assert (saved.actor, saved.ip_address) == (cast.reporter_town_a1, "10.7.7.7")
+    fed = AuditEvent.objects.filter(object_type="indicators.report").latest("id")
+    assert fed.actor is None
+    assert fed.actor_username == ""
+    assert fed.ip_address is None
+    assert fed.get_system_actor_display() == "系统（自动汇总）"
+    assert fed.note == "由项目进展汇总（触发：reporter_town_a1）"
+
+
+def test_the_auditor_reads_the_fed_figure_as_the_systems_with_names_and_plain_numbers(cast, fai, projects, client_for):
+    feed_indicator_values(year=YEAR, month=MONTH, actor=cast.supervisor)
+    body = client_for(cast.auditor).get("/audit/", {"object_type": "indicators.report"}).content.decode()
+    assert "系统（自动汇总）" in body
+    table = body.split('data-testid="audit-table"')[1]
+    assert "supervisor<div" not in table  # the supervisor is named as the cause only
+    assert "由项目进展汇总（触发：supervisor）" in table
+    # "2.8.value: ∅ → 11.7500" becomes the unit, the indicator and the figure as the form shows it.
+    assert f"{cast.county_a.name} · {fai.name} · 本期值" in body
+    assert "11.75" in table
+    assert "11.7500" not in table
+    assert "∅" not in table

@@ -26,6 +26,10 @@ FIELDS = (
     "at", "actor_id", "actor_username", "actor_unit_code", "actor_unit_name", "action",
     "object_type", "object_id", "object_repr", "changes", "note", "ip_address",
 )  # fmt: skip
+# Columns added after rows were chained: hashed only when set, so older rows (where they are
+# empty) hash exactly as before, and setting or clearing one on any row breaks its link.
+OPTIONAL_FIELDS = ("system_actor",)
+COLUMNS = (*FIELDS, *OPTIONAL_FIELDS)
 
 
 def available(algorithm: str) -> bool:
@@ -39,6 +43,7 @@ def available(algorithm: str) -> bool:
 def canonical(values: Mapping[str, Any]) -> bytes:
     """One byte string per row content, the same before the INSERT and after reading it back."""
     doc = {name: _normal(values.get(name)) for name in FIELDS}
+    doc.update({name: values[name] for name in OPTIONAL_FIELDS if values.get(name)})
     doc["at"] = values["at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
     return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 

@@ -26,6 +26,13 @@ class AuditAction(models.TextChoices):
     DOWNLOAD = "download", _("下载")
 
 
+class SystemActor(models.TextChoices):
+    """Who acted when no person did: the automatic jobs, each named as the auditor reads it."""
+
+    FEED = "feed", _("系统（自动汇总）")
+    TIMER = "timer", _("系统（定时任务）")
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("audit events are append-only")
@@ -47,6 +54,8 @@ class AuditEvent(models.Model):
         db_constraint=False,
         related_name="+",
     )
+    # Set (and `actor` empty) when an automatic job acted, not a person: see `audit.context.as_system`.
+    system_actor = models.CharField(_("系统操作"), max_length=16, choices=SystemActor.choices, blank=True)
     actor_username = models.CharField(_("账号"), max_length=150, blank=True, db_index=True)
     actor_unit_code = models.CharField(_("单位编码"), max_length=32, blank=True)
     actor_unit_name = models.CharField(_("操作人单位"), max_length=100, blank=True)

@@ -1,20 +1,21 @@
 """Reading the audit log with the auditor's filters."""
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.audit import chain
-from tuijin.audit.models import AuditEvent
+from tuijin.audit.models import AuditEvent, SystemActor
 
 
 def events(*, actor: str = "", action: str = "", object_type: str = "", date_from=None, date_to=None) -> QuerySet:
     qs = AuditEvent.objects.all()
     if actor:
-        qs = qs.filter(actor_username__icontains=actor)
+        qs = qs.filter(_actor_matches(actor))
     if action:
         qs = qs.filter(action=action)
     if object_type:
@@ -26,8 +27,25 @@ def events(*, actor: str = "", action: str = "", object_type: str = "", date_fro
     return qs.order_by("-at", "-id")
 
 
-def object_types() -> list[str]:
-    return list(AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct())
+def _actor_matches(text: str) -> Q:
+    """A person by account or name, or the system by its label ("系统" finds every automatic job)."""
+    from tuijin.orgs.models import User
+
+    people = User.objects.filter(full_name__icontains=text).values("pk")
+    systems = [value for value, label in SystemActor.choices if text.lower() in str(label).lower()]
+    return Q(actor_username__icontains=text) | Q(actor_id__in=people) | Q(system_actor__in=systems)
+
+
+def object_types() -> list[tuple[str, str]]:
+    """(stored type, its name as users say it) of every type in the log, by name."""
+    from tuijin.audit.display import type_label
+
+    stored = AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()
+    pairs = [(t, type_label(t)) for t in stored if t]
+    seen = Counter(label for _t, label in pairs)
+    # Two types of one name (downloads of one app) are told apart by the stored type.
+    named = [(t, label if seen[label] == 1 else f"{label}（{t}）") for t, label in pairs]
+    return sorted(named, key=lambda pair: (pair[1], pair[0]))
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -52,7 +70,7 @@ def verify_chain() -> ChainVerdict:
     from tuijin.audit.services import chain_anchor  # the writer and the verifier share the anchor
 
     expected_prev, checked = chain_anchor(), 0
-    rows = AuditEvent.objects.order_by("id").values("id", "hash_alg", "prev_hash", "row_hash", *chain.FIELDS)
+    rows = AuditEvent.objects.order_by("id").values("id", "hash_alg", "prev_hash", "row_hash", *chain.COLUMNS)
     for row in rows.iterator(chunk_size=5000):
         if row["prev_hash"] != expected_prev:
             return ChainVerdict(checked, row["id"], row["at"], _("与前一条记录的链接断开（记录被删除、插入或调换）"))

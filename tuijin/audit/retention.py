@@ -18,13 +18,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, transaction
 from django.utils import timezone
 
-from tuijin.audit.chain import FIELDS
+from tuijin.audit.chain import COLUMNS as CHAINED
 from tuijin.audit.models import AuditArchive, AuditEvent
 from tuijin.audit.services import CHAIN_LOCK_KEY
 
 MINIMUM_DAYS = 180
 TRIGGER = "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
-COLUMNS = ("id", "hash_alg", "prev_hash", "row_hash", *FIELDS)
+COLUMNS = ("id", "hash_alg", "prev_hash", "row_hash", *CHAINED)
 
 
 def sign(manifest: dict) -> str:

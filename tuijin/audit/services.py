@@ -13,7 +13,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from tuijin.audit import chain
-from tuijin.audit.context import client_ip, export_recorded
+from tuijin.audit.context import client_ip, export_recorded, system_run
 from tuijin.audit.models import AuditAction, AuditArchive, AuditEvent
 from tuijin.core.encryption import EncryptedCharField, masked
 
@@ -46,11 +46,16 @@ def record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     user = actor if getattr(actor, "is_authenticated", False) else None
+    system = system_run.get()
+    if system is not None:  # an automatic job: whoever's request set it off did not act
+        user, attempted_username, ip_address = None, "", None
+        note = f"{note}（{system.cause}）" if note and system.cause else note or system.cause
     unit = getattr(user, "unit", None)
     if action in (AuditAction.EXPORT, AuditAction.DOWNLOAD):
         export_recorded.set(True)
     return _append(
         actor=user,
+        system_actor=system.actor if system is not None else "",
         actor_username=getattr(user, "username", "") or attempted_username,
         actor_unit_code=getattr(unit, "code", "") or "",
         actor_unit_name=getattr(unit, "name", "") or "",
@@ -95,7 +100,7 @@ def chain_anchor() -> str:
 
 
 def _content(event: AuditEvent) -> dict[str, Any]:
-    return {name: getattr(event, name) for name in chain.FIELDS}
+    return {name: getattr(event, name) for name in chain.COLUMNS}
 
 
 def _ip(value: str | None) -> str | None:

@@ -34,6 +34,8 @@ from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
+from tuijin.audit.context import as_system
+from tuijin.audit.models import SystemActor
 from tuijin.core import leases, workcalendar
 from tuijin.notifications.models import TimerRun
 
@@ -135,7 +137,8 @@ def _run_one(timer: Timer, as_of: dt.date, force: bool) -> Outcome:
         return Outcome(timer.name, "already_ran", message="该日已运行")
     mine = TimerRun.objects.filter(pk=run.pk, claimed_by=token)
     try:
-        acted = int(timer.fn(as_of) or 0)
+        with as_system(SystemActor.TIMER):  # what it records is the system's, not a person's
+            acted = int(timer.fn(as_of) or 0)
     except Exception as exc:
         # A failing timer is logged and recorded; the others still run. Its claim is released
         # so the next run (or a catch-up by hand) tries it again.

@@ -30,7 +30,8 @@ from django.db.models import F, Func, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from tuijin.audit.models import AuditAction
+from tuijin.audit.context import as_system
+from tuijin.audit.models import AuditAction, SystemActor
 from tuijin.audit.services import record
 from tuijin.indicators.models import Indicator, ProjectFigure, RevisionKind
 from tuijin.indicators.services.catalogue import reporting_pairs
@@ -39,7 +40,7 @@ from tuijin.orgs.models import Unit, User
 from tuijin.projects.metrics import period_end
 from tuijin.projects.models import Project, ProjectProgress
 
-FEED_REASON = "项目进展自动汇总"
+FEED_REASON = "项目进展自动汇总"  # the revisions' reason
 
 
 @dataclass(frozen=True)
@@ -93,14 +94,16 @@ FEED = Source(revision_kind=RevisionKind.IMPORT, may_write_locked=True)
 
 def feed_indicator_values(*, year: int, month: int, actor: User, units: Iterable[Unit] | None = None) -> FeedResult:
     """Write the fed indicators' values of (year, month) for `units` (every reporting unit when
-    None). `actor` is who caused the run: revisions and the audit event name them."""
+    None). `actor` is who set the run off: the revisions name them, the audit event is the
+    system's (`SystemActor.FEED`) with them as its cause."""
     indicators = fed_indicators(month)
     if not indicators:
         return FeedResult()
     targets = Unit.objects.filter(is_active=True, ranking_groups__indicators__in=indicators).distinct()
     if units is not None:
         targets = targets.filter(pk__in=[u.pk for u in units])
-    with transaction.atomic():
+    cause = _("触发：%(who)s") % {"who": actor.username}
+    with transaction.atomic(), as_system(SystemActor.FEED, cause):
         return _feed(year, month, actor, targets, indicators)
 
 
@@ -128,7 +131,7 @@ def _feed(year, month, actor, targets, indicators) -> FeedResult:
         record(
             actor=actor, action=AuditAction.UPDATE, object_type="indicators.report",
             object_repr=_("%(y)d年%(m)d月项目汇总指标") % {"y": year, "m": month},
-            changes=changes, note=FEED_REASON,
+            changes=changes, note=_("由项目进展汇总"),
         )  # fmt: skip
     return FeedResult(created=outcome.created, updated=outcome.updated, unchanged=outcome.unchanged)
 
