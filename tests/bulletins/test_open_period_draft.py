@@ -6,12 +6,14 @@ from django.urls import reverse
 
 from tests.bulletins.support import YEAR, june
 from tuijin.bulletins import services
+from tuijin.indicators.models import Submission, SubmissionStatus
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_draft_of_an_open_month_shows_the_banner_until_the_month_locks(cast, catalogue, client_for):
-    june(cast, catalogue)  # both counties report June; the zone has not
+    june(cast, catalogue)
+    Submission.objects.filter(unit=cast.zone, year=YEAR, month=6).update(status=SubmissionStatus.DRAFT)  # not yet
     with time_machine.travel("2026-07-02 10:00 +0800", tick=False):
         draft = services.bulletin_create(actor=cast.supervisor, period_type="month", year=YEAR, period=6)
         html = client_for(cast.supervisor).get(reverse("bulletins:detail", args=[draft.pk])).content.decode()
