@@ -38,14 +38,17 @@ def test_supervisor_sees_the_ranking_chart_and_table(cast, login):
 CHART_TEXTS = """() => {
   const chart = echarts.getInstanceByDom(document.querySelector('[data-testid=ranking-chart]'));
   const texts = [];
-  chart.getZr().storage.getDisplayList().forEach(el => {
-    if (el.style && typeof el.style.text === 'string' && el.style.text) {
+  const visit = el => {
+    if (el.type === 'text' && !el.ignore && !el.invisible && el.style && el.style.text) {
       const r = el.getBoundingRect().clone();
       const m = el.getComputedTransform();
       if (m) r.applyTransform(m);
-      texts.push([el.style.text, r.x, r.x + r.width]);
+      texts.push([String(el.style.text), r.x, r.x + r.width]);
     }
-  });
+    if (el.childrenRef) el.childrenRef().forEach(visit);
+    if (el.getTextContent && el.getTextContent()) visit(el.getTextContent());
+  };
+  chart.getZr().storage.getRoots().forEach(visit);
   return {width: chart.getWidth(), texts: texts};
 }"""
 
