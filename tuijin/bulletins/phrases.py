@@ -195,16 +195,20 @@ def ranking_sentence(
     if top:
         clauses.append(f"前{n}位为{names(top)}")
     if bottom:
-        clauses.append(f"{_last_places(len(bottom))}为{names(bottom)}")
+        clauses.append(f"{_last_places(len(bottom), n)}为{names(bottom)}")
     if missing:
         clauses.append(f"{names(missing)}未报送")
     return _join(*clauses)
 
 
-def _last_places(count: int) -> str:
+def _last_places(count: int, n: str) -> str:
+    digits = "一二三四五六七八九十"
+    word = digits[count - 1] if 1 <= count <= 10 else str(count)
+    if word == n:
+        return f"后{n}位"
     if count == 1:
         return "末位"
-    return "后两位" if count == 2 else f"后{'一二三四五六七八九十'[count - 1] if count <= 10 else count}位"
+    return "后两位" if count == 2 else f"后{word}位"
 
 
 def close_race_sentence(*, leader: str, runner_up: str, gap_pp: Decimal) -> str:
