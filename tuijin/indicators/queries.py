@@ -8,7 +8,7 @@ field check and the services' submission check all build their rows here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -270,7 +270,12 @@ class ReportingProgress:
 
 
 def reporting_progress(
-    units: QuerySet[Unit], indicators: list[Indicator] | None, year: int, month: int, *, today: dt.date | None = None
+    units: QuerySet[Unit],
+    indicators: Iterable[Indicator] | None,
+    year: int,
+    month: int,
+    *,
+    today: dt.date | None = None,
 ) -> ReportingProgress:
     """已报 / 应报 among `units` for the period and the `indicators` a page shows (all active: None).
 

@@ -86,7 +86,7 @@ def matrix(request):
     if group is None:
         return _not_ranked(request, _("完成矩阵"))
     units = analytics.matrix_units(request.user, group)
-    progress = _progress(units, list(analytics.group_indicators(group)), year, month)
+    progress = _progress(units, analytics.group_indicators(group), year, month)  # read only when open
     if request.GET.get("export") == "xlsx":
         return _export(
             request, _noted(tables.matrix_table(analytics.matrix(group, year, month, list(units))), progress)
