@@ -93,7 +93,15 @@ def test_rankings_projects_and_lists():
         phrases.ranking_sentence(
             name="固定资产投资", group="县（市、区）组", top=["甲", "乙", "丙"], bottom=["丁"], missing=["戊"]
         )
-        == "固定资产投资（县（市、区）组）,前三位为甲、乙、丙,后三位为丁,戊未报送"
+        == "固定资产投资（县（市、区）组）,前三位为甲、乙、丙,末位为丁,戊未报送"
+    )
+    # Ranks 1, 2, 3, 4, 4, 6, 7: the two 第4名 are not 后三, and the sentence names two, not "后三位".
+    assert (
+        phrases.ranking_sentence(name="合同外资", group="县组", top=["甲", "乙", "丙"], bottom=["庚", "辛"])
+        == "合同外资（县组）,前三位为甲、乙、丙,后两位为庚、辛"
+    )
+    assert phrases.ranking_sentence(name="合同外资", group="县组", top=["甲"], bottom=["己", "庚", "辛"]) == (
+        "合同外资（县组）,前三位为甲,后三位为己、庚、辛"
     )
     # DESIGN.md: 129 planned to start, 86 started → 66.7%; 141 to complete, 97 done → 68.8%.
     assert phrases.project_sentence(

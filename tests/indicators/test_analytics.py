@@ -278,9 +278,9 @@ def test_ranking_page_shows_the_table_colours_and_missing_units(cast, june, clie
 
 def test_matrix_page_colours_each_cell_by_pace(cast, june, client_for, django_assert_max_num_queries):
     client = client_for(cast.supervisor)
-    with django_assert_max_num_queries(
-        16
-    ):  # session, user, roles, groups, units (count, page), indicators, cells, inbox count, menu, OTP device
+    # session, user, roles, groups, units (count, page), indicators, cells, inbox count, menu, OTP device,
+    # and whether the period is locked (the year's reporting rule, the holidays)
+    with django_assert_max_num_queries(18):
         response = client.get(url("matrix", group="G-CTY", year=YEAR, month=6))
     html = response.content.decode()
     assert 'class="text-end tj-rag-red tj-cell-red">45.0%' in html
@@ -315,7 +315,7 @@ def test_administrators_do_not_see_analytics(cast, june, client_for):
 def test_warning_list_pages_are_scoped_and_worst_first(cast, june, client_for, django_assert_max_num_queries):
     client = client_for(cast.supervisor)
     # session, user, roles, unit, indicators, the page's ids with the count, its rows, inbox count, session save
-    with django_assert_max_num_queries(13):  # includes the menu's content flags (one query), OTP device
+    with django_assert_max_num_queries(15):  # the menu's content flags (one), the period's lock (two), OTP device
         html = client.get(url("warnings", year=YEAR, month=6)).content.decode()
     assert "甲县" in html
     assert "高新区" not in html

@@ -171,9 +171,36 @@ def test_top_and_bottom_marks_in_a_large_group():
     assert [b for _, b in flags] == [False, False, False, False, True, True, True]
 
 
-def test_ties_at_the_bottom_are_all_marked():
+def test_units_tied_last_beyond_n_are_not_marked_bottom():
+    # Ranks 1–6 and two 第7名 of 8 with N = 1: naming both would make 后一 two units; neither
+    # occupies the last place by its official rank (7 is not > 8 − 1), so nobody is 后一.
     flags = m.marks([D(k) for k in (9, 8, 7, 6, 5, 4, 3, 3)], True, n=1)
-    assert [b for _, b in flags] == [False] * 6 + [True, True]
+    assert [b for _, b in flags] == [False] * 8
+
+
+def test_a_unit_tied_at_the_fourth_place_of_seven_is_not_in_the_bottom_three():
+    # Ranks 1, 2, 3, 4, 4, 6, 7: the last three places are 5–7; the two 第4名 lie above them.
+    flags = m.marks([D(k) for k in (9, 8, 7, 6, 6, 4, 3)], True, n=3)
+    assert [b for _, b in flags] == [False, False, False, False, False, True, True]
+    assert [t for t, _ in flags] == [True, True, True, False, False, False, False]
+
+
+def test_ties_at_the_very_end_are_all_marked_when_they_fit():
+    # Ranks 1, 2, 3, 4, 5, 5, 5: the three 第5名 are the last three places.
+    flags = m.marks([D(k) for k in (9, 8, 7, 6, 5, 5, 5)], True, n=3)
+    assert [b for _, b in flags] == [False] * 4 + [True] * 3
+
+
+def test_a_tied_last_group_larger_than_n_is_not_marked():
+    # Ranks 1–4 and four 第5名 of 8 with N = 3: "后三" would name four units; none is marked.
+    flags = m.marks([D(k) for k in (9, 8, 7, 6, 5, 5, 5, 5)], True, n=3)
+    assert [b for _, b in flags] == [False] * 8
+
+
+def test_lower_is_better_marks_by_the_official_rank():
+    # PM2.5: the smallest is first. Keys 10 20 30 40 40 60 70 → ranks 1 2 3 4 4 6 7.
+    flags = m.marks([D(k) for k in (70, 10, 40, 20, 60, 30, 40)], False, n=3)
+    assert [b for _, b in flags] == [True, False, False, False, True, False, False]
 
 
 def test_a_small_group_shows_only_its_leaders():
@@ -238,6 +265,27 @@ def test_no_unit_is_both_top_and_bottom_and_every_top_rank_is_within_n(keys, hig
     for (top, bottom), rank in zip(m.marks(keys, higher_first, n), ranks, strict=True):
         assert not (top and bottom)
         assert top == (rank is not None and rank <= n)
+
+
+@given(keys_strategy, st.booleans(), st.integers(1, 4))
+def test_bottom_marks_are_at_most_n_units_holding_the_last_places(keys, higher_first, n):
+    ranks = m.competition_ranks(keys, higher_first)
+    flags = m.marks(keys, higher_first, n)
+    ranked = [(r, bottom) for r, (_, bottom) in zip(ranks, flags, strict=True) if r is not None]
+    count = len(ranked)
+    marked = [r for r, bottom in ranked if bottom]
+    if count > 2 * n:
+        assert len(marked) <= n
+        # the marked units are the worst ones, ties are never split
+        assert all(bottom == (r > count - n) for r, bottom in ranked)
+        # no tie across the boundary (a unit ranked exactly count − n + 1): exactly N marked
+        if any(r == count - n + 1 for r, _ in ranked):
+            assert len(marked) == n
+    else:
+        # a small group: the leaders are 前N and every other ranked unit is 后N (as before)
+        assert all(bottom == (r > n) for r, bottom in ranked)
+    for key, (_, bottom) in zip(keys, flags, strict=True):
+        assert bottom is False or key is not None
 
 
 @given(keys_strategy, st.booleans())

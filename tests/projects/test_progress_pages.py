@@ -59,7 +59,7 @@ def test_a_row_is_saved_inline_and_comes_back_with_its_ytd(cast, projects, make_
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith("<tr")
-    assert 'data-testid="ytd-PA2">2.5000<' in html
+    assert 'data-testid="ytd-PA2">2.50<' in html  # money with two decimals, not 2.5000
     assert ProjectProgress.objects.get(project=projects["a2"], month=MONTH).investment == Decimal("0.5")
     # Refused: a 200 (HTMX swaps nothing else) whose row says why and keeps what was typed.
     bad = client.post(url, {"investment": "-2", "version": "1"}, headers={"HX-Request": "true"})
@@ -81,7 +81,7 @@ def test_reporter_saves_a_month_with_a_photo_and_sees_it(cast, projects, client_
     html = page.content.decode()
     photo = ProgressPhoto.objects.get()
     assert f"/projects/progress/photos/{photo.pk}/thumbnail/" in html
-    assert 'data-testid="ytd">1.2500' in html
+    assert 'data-testid="ytd">1.25 <' in html
     assert "2026-03-28 14:05" in html  # the shooting time
     assert page.context["share_pct"] == Decimal("1.25") * 100 / 8
 
@@ -143,3 +143,49 @@ def test_photo_delete_from_the_page_is_the_units_reporters_only(cast, projects, 
     assert ProgressPhoto.objects.exists()
     client_for(cast.reporter_a).post(f"/projects/progress/photos/{photo.pk}/delete/")
     assert not ProgressPhoto.objects.exists()
+
+
+# --- money as reporters type it: 亿元 with two decimals (issue 11: the form showed 151.7500) -----------
+
+
+def test_the_month_form_shows_the_stored_investment_with_two_decimals(cast, projects, make_progress, client_for):
+    make_progress(projects["a"], MONTH, "151.75", by=cast.reporter_a)
+    html = client_for(cast.reporter_a).get(MONTH_URL).content.decode()
+    assert 'name="investment" value="151.75"' in html
+    assert "151.7500" not in html
+
+
+def test_the_unit_list_shows_the_stored_investment_with_two_decimals(cast, projects, make_progress, client_for):
+    make_progress(projects["a"], MONTH, "0.8", by=cast.reporter_a)
+    html = client_for(cast.reporter_a).get("/projects/progress/").content.decode()
+    assert 'value="0.80"' in html
+    assert "0.8000" not in html
+
+
+def test_more_than_two_decimals_are_refused_in_chinese_and_nothing_is_saved(cast, projects, client_for):
+    client = client_for(cast.reporter_a)
+    response = client.post(MONTH_URL, {"investment": "1.255", "image_progress": "", "problems": "", "version": "0"})
+    assert response.status_code == 400
+    assert "金额以亿元为单位，最多保留 2 位小数。" in response.content.decode()
+    row = client.post(f"/projects/progress/row/PA2/{YEAR}/{MONTH}/", {"investment": "0.125", "version": "0"},
+                      headers={"HX-Request": "true"})  # fmt: skip
+    assert row.status_code == 400
+    assert "最多保留 2 位小数" in row.content.decode()
+    assert not ProjectProgress.objects.exists()
+    assert client.post(MONTH_URL, {"investment": "1.25", "version": "0"}).status_code == 302
+
+
+def test_a_finer_figure_from_the_api_is_shown_as_stored_and_may_be_sent_back_unchanged(
+    cast, projects, make_progress, client_for
+):
+    progress = make_progress(projects["a"], MONTH, "0.1234", by=cast.reporter_a)
+    client = client_for(cast.reporter_a)
+    assert 'name="investment" value="0.1234"' in client.get(MONTH_URL).content.decode()
+    same = {"investment": "0.1234", "image_progress": "封顶", "problems": "", "version": str(progress.version)}
+    assert client.post(MONTH_URL, same).status_code == 302
+    progress.refresh_from_db()
+    assert (progress.investment, progress.image_progress) == (Decimal("0.1234"), "封顶")
+    changed = {**same, "investment": "0.1235", "version": str(progress.version)}
+    assert client.post(MONTH_URL, changed).status_code == 400
+    progress.refresh_from_db()
+    assert progress.investment == Decimal("0.1234")

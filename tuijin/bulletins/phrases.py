@@ -184,15 +184,31 @@ def ranking_sentence(
     missing: Sequence[str] = (),
     n: str = "三",
 ) -> str:
-    """前三位为 A、B、C,后三位为 X、Y、Z (one group, one indicator)."""
+    """前三位为 A、B、C,后三位为 X、Y、Z (one group, one indicator).
+
+    The top clause says 前N whatever the ties (units tied at 第N名 are all 前N). The bottom one
+    counts the names it lists: 后N are the units whose rank lies in the last N places
+    (`metrics.marks`), so a tie across that line leaves fewer (后两位为 X、Y; 末位为 Z), and
+    "后三位" never names two or four units.
+    """
     clauses = [f"{name}（{group}）"]
     if top:
         clauses.append(f"前{n}位为{names(top)}")
     if bottom:
-        clauses.append(f"后{n}位为{names(bottom)}")
+        clauses.append(f"{_last_places(len(bottom), n)}为{names(bottom)}")
     if missing:
         clauses.append(f"{names(missing)}未报送")
     return _join(*clauses)
+
+
+def _last_places(count: int, n: str) -> str:
+    digits = "一二三四五六七八九十"
+    word = digits[count - 1] if 1 <= count <= 10 else str(count)
+    if word == n:
+        return f"后{n}位"
+    if count == 1:
+        return "末位"
+    return "后两位" if count == 2 else f"后{word}位"
 
 
 def close_race_sentence(*, leader: str, runner_up: str, gap_pp: Decimal) -> str:

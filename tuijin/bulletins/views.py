@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tuijin.bulletins import queries, rendering, services
+from tuijin.bulletins import drafting, queries, rendering, services
 from tuijin.bulletins.models import Block, Bulletin, Chart, PeriodType, Status
 from tuijin.core import policy
 from tuijin.core.forms import CleanTextMixin, SearchableSelectMultiple, apply_validation_error
 from tuijin.indicators import periods
+from tuijin.indicators import queries as indicator_queries
 from tuijin.indicators.models import Indicator
 from tuijin.orgs.models import RankingGroup, Unit
 
@@ -108,8 +109,18 @@ def bulletin_detail(request, pk: int):
     if can_manage and bulletin.status == Status.PUBLISHED:
         reads = bulletin.reads.select_related("user", "user__unit").order_by("-last_opened_at")
     context = {"bulletin": bulletin, "doc": doc, "items": items, "can_manage": can_manage, "later": later,
-               "reads": reads, "has_next": Bulletin.objects.filter(previous=bulletin).exists()}  # fmt: skip
+               "reads": reads, "has_next": Bulletin.objects.filter(previous=bulletin).exists(),
+               "progress": _open_period(bulletin)}  # fmt: skip
     return render(request, "bulletins/detail.html", context)
+
+
+def _open_period(bulletin: Bulletin) -> indicator_queries.ReportingProgress | None:
+    """A draft of a period not locked yet: 已报 / 应报 among the units of the groups it ranks."""
+    if not bulletin.is_draft or periods.is_locked(bulletin.year, bulletin.month):
+        return None
+    groups = drafting.scope_groups(bulletin.scope_unit)
+    units = Unit.objects.filter(is_active=True, pk__in=Unit.objects.filter(ranking_groups__in=groups).values("pk"))
+    return indicator_queries.reporting_progress(units, None, bulletin.year, bulletin.month)
 
 
 class BlockForm(CleanTextMixin, forms.Form):

@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 from tuijin.core.workcalendar import UnknownCalendarYear
 
 PROVIDERS = (
+    "tuijin.orgs.todos.for_user",
     "tuijin.notifications.todos.for_user",
     "tuijin.indicators.todos.for_user",
     "tuijin.liaison.todos.for_user",

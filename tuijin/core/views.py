@@ -5,7 +5,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
@@ -28,8 +30,32 @@ def home(request):
         "page_obj": page,
         "unit_count": page.paginator.count,
         "todos": todos.for_user(request.user),
+        "admin_links": _admin_links(request.user),
+        # The units list is a business user's scope, and the system administrator's to manage.
+        "shows_units": not request.user.is_administrator or policy.allows(request.user, "unit.manage"),
     }
     return render(request, "core/home.html", context)
+
+
+# The 三员's home shows their own work, never reporting: (label, url name, action) by role.
+ADMIN_LINKS = (
+    (_lazy("用户管理"), "orgs:user_list", "user.manage"),
+    (_lazy("单位管理"), "orgs:unit_list", "unit.manage"),
+    (_lazy("分类排名组"), "orgs:group_list", "group.manage"),
+    (_lazy("节假日设置"), "notifications:calendar", "calendar.manage"),
+    (_lazy("角色授权"), "orgs:user_list", "role.assign"),
+    (_lazy("登录锁定"), "orgs:lockouts", "lockout.release"),
+    (_lazy("审计日志"), "audit:event_list", "audit.read"),
+    (_lazy("日志完整性校验"), "audit:chain_verify", "audit.read"),
+    (_lazy("管理员密码重置"), "orgs:admin_resets", "admin.reset"),
+)
+
+
+def _admin_links(user) -> list[tuple[str, str]]:
+    """The 三员's entry points (empty for everyone else, whose home is their 待办 and units)."""
+    if not user.is_administrator:
+        return []
+    return [(label, reverse(name)) for label, name, action in ADMIN_LINKS if policy.allows(user, action)]
 
 
 @policy.public

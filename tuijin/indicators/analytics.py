@@ -230,11 +230,10 @@ def pace_figures(qs: QuerySet[Report], year: int, seasonal: list[int]) -> QueryS
 
 
 def ranked(qs: QuerySet[Report], partition: list | None = None) -> QuerySet[Report]:
-    """Add `rank` (1, 2, 2, 4 among defined keys), `rank_from_bottom`, group `n_reported`/`value_sum`."""
+    """Add `rank` (1, 2, 2, 4 among defined keys), group `n_reported`/`value_sum`."""
     partition = partition or [F("indicator_id")]
     return qs.annotate(
         rank=Window(Rank(), partition_by=partition, order_by=F("rank_score").desc(nulls_last=True)),
-        rank_from_bottom=Window(Rank(), partition_by=partition, order_by=F("rank_score").asc(nulls_last=True)),
         n_reported=Window(Count("id"), partition_by=partition),
         value_sum=Window(Sum("value"), partition_by=partition),
     )
@@ -336,7 +335,7 @@ def indicator_ranking(indicator: Indicator, year: int, month: int, group: Rankin
     by_id = {u.pk: u for u in members}
     data = _ranking_values(indicator.pk, group.pk, year, data_month)
     rows = [_row_from(d, by_id[d["unit_id"]]) for d in data]
-    _mark(rows, [d["rank_from_bottom"] for d in data], mark_n())
+    _mark(rows, mark_n())
     _link_above(rows, metrics.key_gap_scale(indicator.kind, indicator.rank_key))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit.path))
     reported = {d["unit_id"] for d in data}
@@ -349,7 +348,7 @@ def indicator_ranking(indicator: Indicator, year: int, month: int, group: Rankin
     return result
 
 
-RANKING_COLUMNS = ("unit_id", "value", "target", "last_year_value", "rank_score", "rank", "rank_from_bottom",
+RANKING_COLUMNS = ("unit_id", "value", "target", "last_year_value", "rank_score", "rank",
                    "n_reported", "value_sum", "indicator__rank_key", *FLOAT_FIELDS)  # fmt: skip
 
 
@@ -367,13 +366,14 @@ def _ranking_values(indicator_id: int, group_id: int, year: int, data_month: int
     return sqlcache.values(key, build, {"indicator": indicator_id, "group": group_id})
 
 
-def _mark(rows: list[RankingRow], from_bottom: list[int], n: int) -> None:
+def _mark(rows: list[RankingRow], n: int) -> None:
     # The rule of metrics.marks, applied to the ranks the database computed.
-    for row, bottom in zip(rows, from_bottom, strict=True):
+    count = sum(1 for row in rows if row.rank is not None)
+    for row in rows:
         if row.rank is None:
             continue
         row.is_top = row.rank <= n
-        row.is_bottom = bottom <= n and not row.is_top
+        row.is_bottom = not row.is_top and row.rank > count - n
 
 
 def _link_above(rows: list[RankingRow], scale: Decimal) -> None:
@@ -502,6 +502,12 @@ def cockpit_indicators(unit: Unit, year: int) -> QuerySet[Indicator]:
         .select_related("key_work")
         .order_by("key_work__sort_order", "sort_order", "code")
     )
+
+
+def cockpit_peers(unit: Unit) -> QuerySet[Unit]:
+    """The units a cockpit's ranks compare: the active members of the unit's groups (or the unit)."""
+    peers = Unit.objects.filter(is_active=True, ranking_groups__in=unit.ranking_groups.all())
+    return Unit.objects.filter(Q(pk=unit.pk) | Q(pk__in=peers.values("pk")))
 
 
 def cockpit(unit: Unit, year: int, month: int) -> Cockpit:

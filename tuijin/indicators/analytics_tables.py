@@ -49,6 +49,7 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
+    note: str = ""  # written under the rows of the export (an open period's 暂计 note)
 
     @property
     def header_cells(self) -> list[tuple[str, bool]]:
@@ -199,6 +200,8 @@ def workbook(table: Table):
     """The table as shown: numbers with the formats that display them alike, RAG fills."""
     wb = build_sheet(table.title, table.headers, ([_excel_value(c) for c in row] for row in table.rows))
     ws = wb.active
+    if table.note:
+        ws.cell(row=len(table.rows) + 3, column=1, value=table.note).font = Font(italic=True, color="B26B00")
     for r, row in enumerate(table.rows, start=2):
         for c, cell in enumerate(row, start=1):
             target = ws.cell(row=r, column=c)

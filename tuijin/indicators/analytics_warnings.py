@@ -45,6 +45,12 @@ def warnings(user: User, year: int, month: int) -> WarningList:
     return WarningList(user, year, month)
 
 
+def ranked_units(user: User) -> QuerySet[Unit]:
+    """The units whose figures the list reads: active members of a ranking group, in scope."""
+    units = Unit.objects.filter(is_active=True, pk__in=Unit.objects.filter(ranking_groups__isnull=False).values("pk"))
+    return policy.scope(units, user, None)
+
+
 WARNING_ORDER = ("pace_gap", "unit__path", "indicator__sort_order", "indicator__code")
 
 # One page and the length of the list in one pass. The subquery is fenced (an OFFSET) so that the

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tuijin.core import policy
-from tuijin.indicators import analytics, analytics_warnings
+from tuijin.indicators import analytics, analytics_warnings, queries
 from tuijin.indicators.models import Indicator
 from tuijin.orgs.models import Unit
 
@@ -130,6 +130,20 @@ class GroupPeriodQuerySerializer(PeriodQuerySerializer):
     group = serializers.CharField(max_length=32, error_messages={"required": _("请指定排名组编码。")})
 
 
+class ProgressSerializer(serializers.Serializer):
+    """How far the period is reported (the pages' open-period banner)."""
+
+    provisional = serializers.BooleanField(help_text="本期尚未锁定：合计、平均和名次为暂计")
+    reported_units = serializers.IntegerField(help_text="已报单位数（交了本期报表，或只有项目库汇总的值且已计入）")
+    expected_units = serializers.IntegerField(help_text="应报单位数")
+
+
+def _progress(units, indicators, year: int, month: int) -> dict:
+    progress = queries.reporting_progress(units, indicators, year, month)
+    return {"provisional": progress.provisional, "reported_units": progress.reported,
+            "expected_units": progress.expected}  # fmt: skip
+
+
 class CellSerializer(serializers.Serializer):
     indicator = serializers.CharField(help_text="指标编码")
     status = serializers.ChoiceField(choices=["reported", "missing", "not_due"], help_text="已报/未报/本期不报")
@@ -144,7 +158,7 @@ class MatrixRowSerializer(serializers.Serializer):
     cells = CellSerializer(many=True)
 
 
-class MatrixSerializer(serializers.Serializer):
+class MatrixSerializer(ProgressSerializer):
     group = UnitRefSerializer()
     year = serializers.IntegerField()
     month = serializers.IntegerField()
@@ -170,13 +184,13 @@ class MatrixView(APIView):
         group = analytics.groups_for(request.user).filter(code=params["group"]).first()
         if group is None:
             raise Http404(_("排名组不存在。"))
-        units = list(analytics.matrix_units(request.user, group))
-        result = analytics.matrix(group, params["year"], params["month"], units)
+        units = analytics.matrix_units(request.user, group)
+        result = analytics.matrix(group, params["year"], params["month"], list(units))
         rows = [{"unit": unit, "cells": [_cell(ind, cell) for ind, cell in zip(result.indicators, result.row(unit),
                                                                                 strict=True)]}
                 for unit in result.units]  # fmt: skip
         body = {"group": group, "year": result.year, "month": result.month, "indicators": result.indicators,
-                "rows": rows}  # fmt: skip
+                "rows": rows, **_progress(units, result.indicators, result.year, result.month)}  # fmt: skip
         return Response(MatrixSerializer(body).data)
 
 
@@ -213,7 +227,7 @@ class CockpitLineSerializer(serializers.Serializer):
     ranks = GroupRankSerializer(many=True)
 
 
-class CockpitSerializer(serializers.Serializer):
+class CockpitSerializer(ProgressSerializer):
     unit = UnitRefSerializer()
     year = serializers.IntegerField()
     month = serializers.IntegerField()
@@ -235,8 +249,10 @@ class CockpitView(APIView):
         lines = [{"indicator": line.indicator, "points": line.points, "current": line.current, "rag": line.rag,
                   "band": line.band, "ranks": [{"group": g, "rank": r, "ranked": n} for g, r, n in line.ranks]}
                  for line in result.lines]  # fmt: skip
+        progress = _progress(analytics.cockpit_peers(unit), [line.indicator for line in result.lines], result.year,
+                             result.month)  # fmt: skip
         return Response(CockpitSerializer({"unit": unit, "year": result.year, "month": result.month,
-                                           "lines": lines}).data)  # fmt: skip
+                                           "lines": lines, **progress}).data)  # fmt: skip
 
 
 class WarningSerializer(serializers.Serializer):
@@ -251,7 +267,7 @@ class WarningSerializer(serializers.Serializer):
     band = serializers.ChoiceField(choices=["ahead", "steady", "lagging"], allow_null=True)
 
 
-class WarningPageSerializer(serializers.Serializer):
+class WarningPageSerializer(ProgressSerializer):
     count = serializers.IntegerField()
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
@@ -276,8 +292,10 @@ class WarningsView(APIView):
         query.is_valid(raise_exception=True)
         listing = analytics_warnings.warnings(request.user, query.validated_data["year"], query.validated_data["month"])
         page = listing.page(request.query_params.get("page"), self.page_size)
+        year, month = query.validated_data["year"], query.validated_data["month"]
         body = {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
-                "results": list(page.object_list)}  # fmt: skip
+                "results": list(page.object_list),
+                **_progress(analytics_warnings.ranked_units(request.user), None, year, month)}  # fmt: skip
         return Response(WarningPageSerializer(body).data)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -197,18 +197,19 @@ def competition_ranks(keys: Sequence[Decimal | None], higher_first: bool) -> lis
 
 
 def marks(keys: Sequence[Decimal | None], higher_first: bool, n: int = DEFAULT_MARK_N) -> list[tuple[bool, bool]]:
-    """(前N, 后N) per unit. Top: fewer than N units strictly better; bottom: fewer than N strictly worse.
+    """(前N, 后N) per unit, from the competition ranks r among the c ranked units.
 
-    A unit is never both: where the two would overlap (fewer than 2N ranked units, or ties across
-    the middle) the top mark wins, so a small group shows only its leaders.
+    前N: r ≤ N. 后N: r > c − N, i.e. the units whose official rank lies in the last N places
+    (ranks 1, 2, 3, 4, 4, 6, 7 of 7: only 第6 and 第7 are 后三; the two 第4名 are not). So at most
+    N units are 后N; fewer where a tie straddles the boundary; none where the units tied last are
+    more than N (ranks 1–4 and four 第5名 of 8: no 后三, since naming four would break "三").
+    Ties at the very end are all marked when they fit (1–4, 5, 5, 5 of 7: the three 第5名).
+    A unit is never both: in a group of 2N or fewer the top mark wins and every other ranked
+    unit is 后N, as before this rule (with c ≤ 2N every rank above N is past c − N anyway).
     """
-    top = competition_ranks(keys, higher_first)
-    bottom = competition_ranks(keys, not higher_first)
-    result = []
-    for t, b in zip(top, bottom, strict=True):
-        is_top = t is not None and t <= n
-        result.append((is_top, b is not None and b <= n and not is_top))
-    return result
+    ranks = competition_ranks(keys, higher_first)
+    count = sum(1 for r in ranks if r is not None)
+    return [(r is not None and r <= n, r is not None and r > n and r > count - n) for r in ranks]
 
 
 def gaps_to_above(
@@ -330,3 +331,27 @@ def evaluate_group(
         best=[reported[pos] for pos, r in enumerate(ranks) if r == 1],
         reported=len(reported),
     )
+
+
+# --- how many units have reported an open period -------------------------------------------------
+
+
+def units_reported(due: Mapping[Hashable, Mapping[Hashable, bool]], counted: Set[tuple]) -> tuple[int, int]:
+    """(已报, 应报) of a period: the definition `queries.reporting_progress` is held to.
+
+    `due`: per unit, the indicators due from it this period (those its ranking groups report),
+    each with whether the project library feeds it; `counted`: the (unit, indicator) pairs with
+    a figure that counts (handed in, or fed). A unit is expected where something is due from it.
+    It has reported where it has a counted figure of an indicator it is asked for (its form is
+    handed in: the 未报 rule of the ranking and of the missing list); a unit asked for nothing
+    (all its figures are fed, 最多报一次) has reported once one fed figure counts.
+    """
+    expected = reported = 0
+    for unit, indicators in due.items():
+        if not indicators:
+            continue
+        expected += 1
+        asked = [i for i, fed in indicators.items() if not fed]
+        if any((unit, i) in counted for i in asked or indicators):
+            reported += 1
+    return reported, expected

@@ -7,14 +7,18 @@ field check and the services' submission check all build their rows here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuijin.core import policy
-from tuijin.indicators import validation
+from tuijin.indicators import periods, validation
+from tuijin.indicators.analytics import counted, period_filter
 from tuijin.indicators.models import (
     QUARTER_MONTHS,
     CorrectionRequest,
@@ -206,8 +210,6 @@ class MissingUnit:
 
     @property
     def status_label(self) -> str:
-        from django.utils.translation import gettext as _
-
         return self.submission.get_status_display() if self.submission else _("未填报")
 
 
@@ -229,6 +231,79 @@ def missing_units(units: QuerySet[Unit], year: int, month: int) -> list[MissingU
     pending = Submission.objects.filter(year=year, month=month, status__in=MISSING_STATUSES)
     by_unit = {s.unit_id: s for s in pending.filter(unit__in=units)}
     return [MissingUnit(unit, by_unit.get(unit.pk)) for unit in units]
+
+
+# --- an open period: how many units have reported (已报) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportingProgress:
+    """How far the units of a page's scope have reported a period, as of a day (Asia/Shanghai).
+
+    While the period is open (not locked) every total, average and rank built on it is
+    provisional (暂计): units still report, and figures may still change.
+    """
+
+    year: int
+    month: int
+    as_of: dt.date
+    reported: int
+    expected: int
+    locked: bool
+
+    @property
+    def provisional(self) -> bool:
+        return not self.locked
+
+    @property
+    def banner(self) -> str:
+        return _("截至 %(m)s月%(d)s日，%(n)s/%(total)s 个单位已报") % {
+            "m": self.as_of.month, "d": self.as_of.day, "n": self.reported, "total": self.expected,
+        }  # fmt: skip
+
+    @property
+    def note(self) -> str:
+        """The banner with what it means for the numbers (the note row of an export)."""
+        return _("%(banner)s。%(y)s年%(mo)s月尚未锁定，合计、平均和名次为暂计，以锁定后的数据为准。") % {
+            "banner": self.banner, "y": self.year, "mo": self.month,
+        }  # fmt: skip
+
+
+def reporting_progress(
+    units: QuerySet[Unit],
+    indicators: Iterable[Indicator] | None,
+    year: int,
+    month: int,
+    *,
+    today: dt.date | None = None,
+) -> ReportingProgress:
+    """已报 / 应报 among `units` for the period and the `indicators` a page shows (all active: None).
+
+    One query. The definition is `metrics.units_reported`: a unit is expected where one of the
+    indicators is due from it (through its ranking groups, as in `due_indicators`); it has
+    reported where one it is asked for has a figure that counts (`analytics.counted`, the rule
+    by which the ranking lists 未报; for the indicators of a form, its form is handed in, as
+    `missing_units` has it), or, asked for none, where a fed figure counts.
+    """
+    today = today or timezone.localdate()
+    due = Indicator.objects.filter(is_active=True, frequency__in=due_frequencies(month))
+    if indicators is not None:
+        due = due.filter(pk__in=[i.pk for i in indicators])
+    due_ids = list(due.values_list("pk", flat=True))
+    of_unit = Indicator.objects.filter(pk__in=due_ids, ranking_groups__units=OuterRef("pk"))
+    figures = Report.objects.filter(
+        counted(), period_filter(month), year=year, unit=OuterRef("pk"), indicator_id__in=due_ids,
+        indicator__ranking_groups__units=F("unit"),
+    )  # fmt: skip
+    has_reported = Exists(figures.filter(indicator__fed_by_projects=False)) | (
+        ~Exists(of_unit.filter(fed_by_projects=False)) & Exists(figures)
+    )
+    counts = units.filter(Exists(of_unit)).aggregate(
+        expected=Count("pk", distinct=True), reported=Count("pk", distinct=True, filter=has_reported)
+    )
+    return ReportingProgress(
+        year, month, today, counts["reported"], counts["expected"], periods.is_locked(year, month, today)
+    )
 
 
 # --- reports, corrections, rules ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.core import policy
 from tuijin.core.excel import xlsx_response
-from tuijin.indicators import analytics, analytics_warnings, metrics, periods
+from tuijin.indicators import analytics, analytics_warnings, metrics, periods, queries
 from tuijin.indicators import analytics_tables as tables
 from tuijin.indicators.models import Indicator
 from tuijin.orgs.models import Unit
@@ -46,6 +46,18 @@ def _filters(request, year, month, group, groups, **extra) -> dict:
     return {"year": year, "month": month, "months": range(1, 13), "group": group, "groups": groups, **extra}
 
 
+def _progress(units, indicators, year: int, month: int) -> queries.ReportingProgress | None:
+    """The open-period banner's figures (已报 / 应报); None for a locked period, whose figures are final."""
+    if periods.is_locked(year, month):
+        return None
+    return queries.reporting_progress(units, indicators, year, month)
+
+
+def _noted(table: tables.Table, progress: queries.ReportingProgress | None) -> tables.Table:
+    table.note = progress.note if progress else ""
+    return table
+
+
 def _export(request, table):
     if request.GET.get("export") == "xlsx":
         return xlsx_response(tables.workbook(table), f"{table.title}.xlsx")
@@ -59,11 +71,14 @@ def matrix(request):
     if group is None:
         return _not_ranked(request, _("完成矩阵"))
     units = analytics.matrix_units(request.user, group)
+    progress = _progress(units, analytics.group_indicators(group), year, month)  # read only when open
     if request.GET.get("export") == "xlsx":
-        return _export(request, tables.matrix_table(analytics.matrix(group, year, month, list(units))))
+        return _export(
+            request, _noted(tables.matrix_table(analytics.matrix(group, year, month, list(units))), progress)
+        )
     page_obj = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     table = tables.matrix_table(analytics.matrix(group, year, month, list(page_obj.object_list)))
-    context = _filters(request, year, month, group, groups, table=table, page_obj=page_obj)
+    context = _filters(request, year, month, group, groups, table=table, page_obj=page_obj, progress=progress)
     template = "indicators/analytics_matrix.html#results" if request.htmx else "indicators/analytics_matrix.html"
     return render(request, template, context)
 
@@ -84,11 +99,12 @@ def ranking(request):
     if indicator is None:
         raise Http404(_("该排名组没有此指标。"))
     result = analytics.indicator_ranking(indicator, year, month, group)
-    table = tables.ranking_table(result)
+    progress = _progress(group.units.filter(is_active=True), [indicator], year, month)
+    table = _noted(tables.ranking_table(result), progress)
     if response := _export(request, table):
         return response
     context = _filters(request, year, month, group, groups, indicators=indicators, indicator=indicator,
-                       result=result, table=table, chart=_ranking_chart(result),
+                       result=result, table=table, chart=_ranking_chart(result), progress=progress,
                        time_progress=tables.percent(result.time_progress),
                        total=tables.amount(result.total, indicator.decimals),
                        average=tables.amount(result.average, indicator.decimals))  # fmt: skip
@@ -125,11 +141,12 @@ def cockpit(request, unit_code):
     unit = policy.get_in_scope_or_404(Unit.objects.all(), request.user, None, code=unit_code)
     year, month = periods.asked_period(request.GET, periods.latest_locked_period)
     result = analytics.cockpit(unit, year, month)
-    table = tables.cockpit_table(result)
+    progress = _progress(analytics.cockpit_peers(unit), [line.indicator for line in result.lines], year, month)
+    table = _noted(tables.cockpit_table(result), progress)
     if response := _export(request, table):
         return response
     context = {"unit": unit, "year": year, "month": month, "months": range(1, 13), "result": result,
-               "table": table, "chart": _cockpit_chart(result)}  # fmt: skip
+               "table": table, "chart": _cockpit_chart(result), "progress": progress}  # fmt: skip
     return render(request, "indicators/analytics_cockpit.html", context)
 
 
@@ -160,14 +177,16 @@ def _pct(fraction):
 def warning_list(request):
     year, month = periods.asked_period(request.GET, periods.latest_locked_period)
     listing = analytics_warnings.warnings(request.user, year, month)
+    progress = _progress(analytics_warnings.ranked_units(request.user), None, year, month)
     headers = tables.warning_headers()
     if request.GET.get("export") == "xlsx":
         rows = [tables.warning_row(w) for w in listing]
-        return _export(request, tables.Table(_("进度预警 %(y)s-%(m)02d") % {"y": year, "m": month}, headers, rows))
+        title = _("进度预警 %(y)s-%(m)02d") % {"y": year, "m": month}
+        return _export(request, _noted(tables.Table(title, headers, rows), progress))
     page_obj = listing.page(request.GET.get("page"), PAGE_SIZE)
     rows = [tables.warning_row(w) for w in page_obj.object_list]
     context = {"year": year, "month": month, "months": range(1, 13), "page_obj": page_obj,
-               "table": tables.Table("", headers, rows)}  # fmt: skip
+               "table": tables.Table("", headers, rows), "progress": progress}  # fmt: skip
     template = "indicators/analytics_warnings.html#results" if request.htmx else "indicators/analytics_warnings.html"
     return render(request, template, context)
 

@@ -23,12 +23,17 @@ def groups_for(user: User) -> QuerySet[RankingGroup]:
     return qs.filter(units__in=policy.visible_units(user)).distinct()
 
 
+NO_ROLE = "none"  # the user list's filter for accounts waiting for a role
+
+
 def users_for(user: User, *, search: str = "", role: str = "", unit_code: str = "") -> QuerySet[User]:
     qs = policy.scope(User.objects.all(), user, "unit").select_related("unit")
     qs = qs.prefetch_related(Prefetch("role_grants", queryset=RoleGrant.objects.order_by("role")))
     if search:
         qs = qs.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
-    if role:
+    if role == NO_ROLE:
+        qs = qs.filter(role_grants__isnull=True)
+    elif role:
         qs = qs.filter(role_grants__role=role)
     if unit_code:
         qs = qs.filter(unit__code=unit_code)

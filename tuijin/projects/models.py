@@ -9,6 +9,8 @@ investment — the year-to-date figure is always computed, never stored).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -19,6 +21,21 @@ from tuijin.core.encryption import EncryptedCharField
 from tuijin.orgs.models import CODE_VALIDATOR, Unit
 
 MONEY = {"max_digits": 16, "decimal_places": 4}  # 亿元 with 4 decimals = 1 万元
+# 亿元 as reporters type and read them: two decimals (0.01 亿元 = 100 万元), as the demo's plans and
+# progress are laid out. Storage keeps 4 (the API and imports may be finer).
+MONEY_DECIMALS = 2
+
+
+def money_text(value: Decimal | None) -> str:
+    """亿元 as shown in an input: two decimals (151.7500 → 151.75), more only where the figure has
+    them (0.1234 stays 0.1234: never rounded behind the reporter's back); "" for none."""
+    if value is None:
+        return ""
+    two = value.quantize(Decimal(1).scaleb(-MONEY_DECIMALS))
+    if two == value:
+        return f"{two:f}"
+    return f"{value.normalize():f}"
+
 
 NATIONAL_CODE_VALIDATOR = RegexValidator(
     r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$",
@@ -326,6 +343,10 @@ class ProjectProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.year}-{self.month:02d}: {self.investment}"
+
+    @property
+    def investment_text(self) -> str:
+        return money_text(self.investment)
 
 
 def photo_path(instance: ProgressPhoto, filename: str) -> str:

@@ -86,9 +86,9 @@ def progress_row_save(request, code, year, month):
     """Save one line of the unit's month (HTMX): this month's investment, texts kept as they are."""
     year, month = _checked_period(year, month)
     project = queries.get_visible_project_or_404(request.user, code)
-    form, error = RowForm(request.POST), ""
+    current = queries_progress.month_view(project, year, month).progress
+    form, error = RowForm(request.POST, initial={"investment": current.investment if current else None}), ""
     if form.is_valid():
-        current = queries_progress.month_view(project, year, month).progress
         try:
             services.progress_save(
                 actor=request.user, project=project, year=year, month=month,

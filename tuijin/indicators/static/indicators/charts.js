@@ -3,12 +3,26 @@
   "use strict";
   var COLOURS = { green: "#2fb344", amber: "#f59f00", red: "#d63939", none: "#909aa8" };
 
-  function rankingOption(data) {
+  var LABEL_FONT = 12;
+
+  // Do the unit names fit side by side under their bars? (CJK glyphs are about one font size wide.)
+  function crowded(el, names) {
+    var longest = names.reduce(function (n, name) { return Math.max(n, name.length); }, 0);
+    var perBar = (el.clientWidth - 48) / Math.max(names.length, 1);
+    return longest * LABEL_FONT + 6 > perBar;
+  }
+
+  function rankingOption(data, el) {
+    var rotate = crowded(el, data.units) ? 45 : 0;
     return {
       title: { text: data.title, left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", renderMode: "richText" },
-      grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: data.units, axisLabel: { interval: 0, rotate: data.units.length > 8 ? 40 : 0 } },
+      // containLabel keeps every axis label, rotated or not, inside the chart (none clipped).
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      xAxis: {
+        type: "category", data: data.units,
+        axisLabel: { interval: 0, rotate: rotate, fontSize: LABEL_FONT, hideOverlap: false }
+      },
       yAxis: { type: "value" },
       series: [{
         type: "bar",
@@ -18,7 +32,9 @@
         label: { show: true, position: "top", formatter: function (p) { return p.value.toFixed(1); } },
         markLine: data.pace === null ? undefined : {
           symbol: "none",
-          label: { formatter: data.paceLabel + " " + data.pace.toFixed(1) },
+          // Drawn inside the grid, above the line's end: at the end (the default) it runs past
+          // the chart's right edge and shows only its first glyph.
+          label: { position: "insideEndTop", formatter: data.paceLabel + " " + data.pace.toFixed(1) },
           lineStyle: { type: "dashed", color: "#206bc4" },
           data: [{ yAxis: data.pace }]
         }
@@ -48,7 +64,7 @@
     var charts = [];
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var index = Number(el.getAttribute("data-chart"));
-      var option = data.kind === "ranking" ? rankingOption(data) : lineOption(data.charts[index]);
+      var option = data.kind === "ranking" ? rankingOption(data, el) : lineOption(data.charts[index]);
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option);
       charts.push(chart);
