@@ -120,8 +120,13 @@ def test_a_scheme_items_name_with_control_characters_is_refused(bad):
 # --- the guard ------------------------------------------------------------------------------------
 
 # Keys read raw from a POST that are no free text: numbers, dates, choices compared in code, and a
-# redirect target checked by url_has_allowed_host_and_scheme (and refused with a control character).
-NOT_TEXT = {"version", "next", "indicator", "rows", "form", "cycle_start", "new_deadline", "username", "ip_address"}
+# redirect target checked by url_has_allowed_host_and_scheme (and refused with a control character),
+# a flag (end_tokens), a one-time code django-otp compares (token), a refused amount shown back as
+# typed, escaped (investment: the form parsed and refused it).
+NOT_TEXT = {
+    "version", "next", "indicator", "rows", "form", "cycle_start", "new_deadline", "username", "ip_address",
+    "end_tokens", "token", "investment",
+}  # fmt: skip
 RAW_READ = re.compile(r"""(?:request\.POST|\bpost)(?:\.get\(|\[)\s*f?["']([^"'{]+)""")
 
 

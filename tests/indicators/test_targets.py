@@ -203,6 +203,6 @@ def test_target_api_is_scoped_and_versioned(cast, catalogue, client_for, make_ta
         content_type="application/json",
     )  # fmt: skip
     assert created.status_code == 201
-    assert county.delete(f"/api/v1/targets/{b.pk}/").status_code == 404
+    assert county.delete(f"/api/v1/targets/{b.pk}/?version=1").status_code == 404
     b.refresh_from_db()
     assert b.value == Decimal(80)
