@@ -189,3 +189,20 @@ def test_a_finer_figure_from_the_api_is_shown_as_stored_and_may_be_sent_back_unc
     assert client.post(MONTH_URL, changed).status_code == 400
     progress.refresh_from_db()
     assert progress.investment == Decimal("0.1234")
+
+
+def test_the_correction_pages_show_money_with_two_decimals(cast, projects, make_progress, client_for):
+    from django.urls import reverse
+
+    make_progress(projects["a"], MONTH, "151.75", by=cast.reporter_a)
+    url = reverse("projects:progress_correction_new", args=[projects["a"].code, YEAR, MONTH])
+    with after_deadline():
+        client = client_for(cast.reporter_a)
+        form = client.get(url).content.decode()
+        client.post(url, {"proposed_investment": "160.5", "reason": "漏计一笔设备款"})
+        listing = client_for(cast.supervisor).get(reverse("projects:progress_corrections")).content.decode()
+    assert "151.75 亿元" in form
+    assert "151.7500" not in form
+    assert "151.75<" in listing
+    assert "160.50<" in listing
+    assert "151.7500" not in listing

@@ -429,6 +429,10 @@ class ProgressCorrection(models.Model):
     def __str__(self) -> str:
         return f"{self.progress}: {self.proposed_investment} ({self.get_status_display()})"
 
+    @property
+    def proposed_investment_text(self) -> str:
+        return money_text(self.proposed_investment)
+
 
 class ProjectProblem(models.Model):
     """An open problem of a project (raised with its progress or on its page) until resolved.
