@@ -9,19 +9,26 @@ whenever an import's page is polled.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
+Recoverer = Callable[..., dict[str, int]]
+_RECOVERERS: dict[str, Recoverer] = {}
+
+
+def register(kind: str, recoverer: Recoverer) -> None:
+    """An app with leased claims registers how to recover them (from its AppConfig.ready), so core
+    names no app. A recoverer takes `requeue` (may it queue work again now) and says what it did."""
+    _RECOVERERS[kind] = recoverer
+
 
 def recover_claims(*, requeue_timers: bool = True) -> dict[str, dict[str, int]]:
-    """Recover stale import batches and timer claims; returns what was done, per kind.
-    `requeue_timers=False` from inside the daily run, which runs today's timers itself."""
-    from tuijin.indicators.import_tasks import imports_recover
-    from tuijin.notifications.timers import timers_recover
-
-    return {"imports": imports_recover(), "timers": timers_recover(requeue=requeue_timers)}
+    """Recover every registered kind of stale claim ("imports", "timers"); returns what was done,
+    per kind. `requeue_timers=False` from inside the daily run, which runs today's timers itself."""
+    return {kind: recoverer(requeue=requeue_timers) for kind, recoverer in sorted(_RECOVERERS.items())}
 
 
 @task

@@ -14,6 +14,11 @@ class IndicatorsConfig(AppConfig):
         from tuijin.notifications import kinds, timers
 
         timers.register("indicators.remind_before_deadline", reminders.remind_before_deadline)
+
+        from tuijin.core import recovery
+        from tuijin.indicators.import_tasks import imports_recover
+
+        recovery.register("imports", lambda *, requeue: imports_recover())
         kinds.register(reminders.KIND, _("催报"))
 
         from tuijin.core.models import CalendarDay, CalendarYear

@@ -11,3 +11,8 @@ class NotificationsConfig(AppConfig):
         from tuijin.notifications import kinds
 
         kinds.register("notifications.welcome", _("系统消息"))
+
+        from tuijin.core import recovery
+        from tuijin.notifications.timers import timers_recover
+
+        recovery.register("timers", lambda *, requeue: timers_recover(requeue=requeue))
