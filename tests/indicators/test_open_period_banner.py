@@ -47,6 +47,15 @@ def test_the_ranking_of_an_open_month_shows_the_banner_and_marks_total_and_avera
     assert "provisional-badge" not in october
 
 
+def test_a_ranking_with_no_report_yet_says_why_instead_of_an_empty_chart(cast, months, client_for):
+    client = client_for(cast.supervisor)
+    november = page(client, "ranking", 11, group="G-CTY", indicator="FAI").content.decode()
+    assert 'data-testid="ranking-chart"' in november  # 甲县 has reported: its bar is drawn
+    december = page(client, "ranking", 12, group="G-CTY", indicator="FAI").content.decode()
+    assert 'data-testid="ranking-chart"' not in december
+    assert "本期还没有单位报送，报送后在此显示排名图" in december
+
+
 @pytest.mark.parametrize(
     ("name", "args", "params", "banner"),
     [("matrix", (), {"group": "G-CTY"}, BANNER), ("cockpit", ("C-A",), {}, BANNER),  # 甲县's group: the counties
