@@ -47,7 +47,7 @@ ADMIN_LINKS = (
     (_lazy("登录锁定"), "orgs:lockouts", "lockout.release"),
     (_lazy("审计日志"), "audit:event_list", "audit.read"),
     (_lazy("日志完整性校验"), "audit:chain_verify", "audit.read"),
-    (_lazy("管理员密码重置"), "orgs:admin_resets", "admin.reset"),
+    (_lazy("管理员重置"), "orgs:admin_resets", "admin.reset"),
 )
 
 

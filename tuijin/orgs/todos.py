@@ -68,4 +68,4 @@ def _resets_to_decide(user) -> list[Todo]:
     if not n:
         return []
     detail = _("另一名管理员申请重置密码，须由您批准或驳回。")
-    return [Todo(_("待批准的管理员密码重置"), reverse("orgs:admin_resets"), detail, n, "warning")]
+    return [Todo(_("待批准的管理员重置"), reverse("orgs:admin_resets"), detail, n, "warning")]
