@@ -68,7 +68,13 @@ def test_no_label_of_the_ranking_chart_is_clipped(cast, login, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"/indicators/analytics/ranking/?group=G-CTY&indicator=FAI&year={YEAR}&month=6")
     expect(page.locator("[data-testid=ranking-chart] canvas")).to_have_count(1)
-    drawn = page.evaluate(CHART_TEXTS)
+    # ECharts animates the bars and the pace line's label into place: read them once they stand still.
+    drawn, previous = page.evaluate(CHART_TEXTS), None
+    for _ in range(30):
+        if drawn == previous:
+            break
+        page.wait_for_timeout(200)
+        drawn, previous = page.evaluate(CHART_TEXTS), drawn
     labels = {text for text, _, _ in drawn["texts"]}
     assert {"时序进度 50.0", "甲县", "乙县经济技术开发区"} <= labels
     for text, left, right in drawn["texts"]:

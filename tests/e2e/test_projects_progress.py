@@ -40,7 +40,7 @@ def test_reporter_records_the_month_with_a_photo_and_the_project_page_shows_it(m
     page.fill("[data-testid=investment-PA2]", "0.8")
     page.click("[data-testid=save-PA2]")
     expect(page.locator("[data-testid=row-saved-PA2]")).to_be_visible()
-    expect(page.locator("[data-testid=ytd-PA2]")).to_have_text("1.8000")
+    expect(page.locator("[data-testid=ytd-PA2]")).to_have_text("1.80")
 
     # The other with its 形象进度 and a photo from the site.
     page.click("[data-testid=row-PA] a")
@@ -53,7 +53,7 @@ def test_reporter_records_the_month_with_a_photo_and_the_project_page_shows_it(m
     )
     page.click("[data-testid=progress-save]")
     expect(page.locator(".alert-success")).to_contain_text("2026年3月进展已保存")
-    expect(page.locator("[data-testid=ytd]")).to_contain_text("3.5000")
+    expect(page.locator("[data-testid=ytd]")).to_contain_text("3.50")
     thumb = page.locator("[data-testid=photo-thumb]")
     expect(thumb).to_have_count(1)
     assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
