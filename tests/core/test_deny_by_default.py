@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tuijin.core import policy
+from tuijin.orgs import policy
 
 PUBLIC_NAMES = {"login", "logout", "healthz", "set_language", "api-token"}
 

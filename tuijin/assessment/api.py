@@ -22,9 +22,9 @@ from rest_framework.response import Response
 
 from tuijin.assessment import explain, queries, services
 from tuijin.assessment.models import Result, RuleKind, Scheme, SchemeItem
-from tuijin.core import policy
 from tuijin.core.params import as_drf_error
 from tuijin.indicators.models import Indicator
+from tuijin.orgs import policy
 from tuijin.orgs.models import RankingGroup, Unit
 
 

@@ -127,7 +127,7 @@ def bonus_path(instance: Bonus, filename: str) -> str:
 class BonusQuerySet(models.QuerySet):
     def visible_to(self, user) -> BonusQuerySet:
         """The bonuses of units in the user's scope: a bonus's reason and evidence are the unit's own."""
-        from tuijin.core import policy
+        from tuijin.orgs import policy
 
         return policy.scope(self, user)
 

@@ -23,8 +23,8 @@ from tuijin.assessment.models import (
     Scheme,
     SchemeStatus,
 )
-from tuijin.core import policy
 from tuijin.indicators import analytics
+from tuijin.orgs import policy
 from tuijin.orgs.models import Role, User
 
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from tuijin.assessment import queries
 from tuijin.assessment.models import Result
-from tuijin.core import policy
 from tuijin.core.todos import Todo
+from tuijin.orgs import policy
 
 
 def for_user(user) -> list[Todo]:

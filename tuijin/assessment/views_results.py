@@ -21,10 +21,11 @@ from tuijin.assessment import explain, exports, forms, queries, services
 from tuijin.assessment.models import ObjectionStatus
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy, uploads
+from tuijin.core import uploads
 from tuijin.core.docx_layout import docx_response
 from tuijin.core.excel import xlsx_response
 from tuijin.core.forms import apply_validation_error
+from tuijin.orgs import policy
 
 # --- results ---------------------------------------------------------------------------------
 

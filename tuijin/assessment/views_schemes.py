@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from tuijin.assessment import explain, forms, queries, services
 from tuijin.assessment.models import Bonus, RuleKind, SchemeStatus
-from tuijin.core import policy
 from tuijin.core.forms import apply_validation_error
 from tuijin.indicators import analytics
+from tuijin.orgs import policy
 
 BLANK_ROWS = 3
 

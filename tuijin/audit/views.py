@@ -14,8 +14,8 @@ from tuijin.audit import display, queries
 from tuijin.audit.forms import AuditFilterForm
 from tuijin.audit.models import AuditAction, AuditEvent
 from tuijin.audit.services import record
-from tuijin.core import policy
 from tuijin.core.excel import build_sheet, xlsx_response
+from tuijin.orgs import policy
 
 EXPORT_LIMIT = 100_000
 EXPORT_CHUNK = 2000

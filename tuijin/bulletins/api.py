@@ -23,8 +23,8 @@ from rest_framework.response import Response
 
 from tuijin.bulletins import queries, services, views
 from tuijin.bulletins.models import Block, Bulletin, PeriodType
-from tuijin.core import policy
 from tuijin.core.params import as_drf_error
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit
 
 

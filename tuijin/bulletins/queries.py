@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from tuijin.core import policy
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 
 

@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy
 from tuijin.audit.services import AuditAction, record
 from tuijin.bulletins import document, drafting, queries, rendering
 from tuijin.bulletins.models import Block, Bulletin, BulletinRead, Chart, PeriodType, Status
-from tuijin.core import policy
 from tuijin.core.concurrency import lock_current
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 
 MAX_TEXT = 4000

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from tuijin.bulletins import queries
 from tuijin.bulletins.models import Status
-from tuijin.core import policy
 from tuijin.core.todos import Todo
+from tuijin.orgs import policy
 
 
 def for_user(user) -> list[Todo]:

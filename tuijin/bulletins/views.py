@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 
 from tuijin.bulletins import drafting, queries, rendering, services
 from tuijin.bulletins.models import Block, Bulletin, Chart, PeriodType, Status
-from tuijin.core import policy
 from tuijin.core.forms import CleanTextMixin, SearchableSelectMultiple, apply_validation_error
 from tuijin.indicators import periods
 from tuijin.indicators import queries as indicator_queries
 from tuijin.indicators.models import Indicator
+from tuijin.orgs import policy
 from tuijin.orgs.models import RankingGroup, Unit
 
 PAGE_SIZE = 25

@@ -11,9 +11,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from tuijin.core import parsers, policy
+from tuijin.core import parsers
 from tuijin.core.concurrency import EditConflict, is_stale
-from tuijin.orgs import tokens
+from tuijin.orgs import policy, tokens
 
 
 class TokenInputSerializer(AuthTokenSerializer):

@@ -16,7 +16,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.core import policy
+from tuijin.orgs import policy
 
 REPORTING, ANALYTICS, PROJECTS = _("指标填报"), _("对标对表"), _("重大项目")
 SHEETS, ASSIGNMENTS, MEETINGS, BULLETINS, ASSESSMENT = (

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
-from tuijin.core import policy, todos
+from tuijin.core import todos
 from tuijin.core.forms import CleanTextMixin
+from tuijin.orgs import policy, tokens
 from tuijin.orgs import services as org_services
-from tuijin.orgs import tokens
 from tuijin.orgs.ageing import password_expired
 from tuijin.orgs.queries import units_for
 

@@ -38,7 +38,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Rank, Round
 
-from tuijin.core import policy, sqlcache
+from tuijin.core import sqlcache
 from tuijin.indicators import metrics
 from tuijin.indicators.models import (
     COUNTED_STATUSES,
@@ -50,6 +50,7 @@ from tuijin.indicators.models import (
     Report,
     TimeProgressMode,
 )
+from tuijin.orgs import policy
 from tuijin.orgs.models import RankingGroup, Unit, User
 
 SCALE = 10_000  # 1 / 10^VALUE_DIGITS["decimal_places"]

@@ -18,10 +18,10 @@ from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import F, Q, QuerySet
 
-from tuijin.core import policy
 from tuijin.indicators import metrics
 from tuijin.indicators.analytics import ahead_pp, amber_pp, as_decimal, pace_figures
 from tuijin.indicators.models import Indicator, Report, TimeProgressMode
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 
 

@@ -15,9 +15,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuijin.core import policy
 from tuijin.indicators import analytics, analytics_warnings, queries
 from tuijin.indicators.models import Indicator
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit
 
 NUMBER = {"max_digits": None, "decimal_places": None, "allow_null": True, "read_only": True}

@@ -12,7 +12,6 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuijin.core import policy
 from tuijin.core.params import as_drf_error
 from tuijin.indicators.models import (
     Direction,
@@ -26,6 +25,7 @@ from tuijin.indicators.models import (
     TimeProgressMode,
 )
 from tuijin.indicators.services import catalogue, imports
+from tuijin.orgs import policy
 from tuijin.orgs.models import RankingGroup, Unit
 
 # --- indicators ----------------------------------------------------------------------------

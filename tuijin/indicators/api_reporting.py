@@ -13,11 +13,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from tuijin.core import policy
 from tuijin.core.params import as_drf_error, int_query_param
 from tuijin.indicators import queries
 from tuijin.indicators.models import Indicator, Report, Submission
 from tuijin.indicators.services import reporting
+from tuijin.orgs import policy
 
 # --- reports -------------------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.core import policy
 from tuijin.indicators import periods, validation
 from tuijin.indicators.analytics import counted, period_filter
 from tuijin.indicators.models import (
@@ -31,6 +30,7 @@ from tuijin.indicators.models import (
     Target,
     ValidationRule,
 )
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 
 # A unit that has not handed in its month yet (未报): no submission, a draft, or returned.

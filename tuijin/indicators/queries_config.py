@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from tuijin.core import policy
 from tuijin.indicators.models import ImportBatch, Indicator, KeyWork, Report, Target
 from tuijin.indicators.queries import due_frequencies
+from tuijin.orgs import policy
 from tuijin.orgs.models import RankingGroup, Unit, User
 
 

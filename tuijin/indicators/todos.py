@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.core import policy
 from tuijin.core.todos import Todo
 from tuijin.indicators import periods, queries
 from tuijin.indicators.models import CorrectionRequest, Submission, SubmissionStatus
+from tuijin.orgs import policy
 
 OPEN_STATUSES = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
 

@@ -12,11 +12,11 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from tuijin.core import policy
 from tuijin.core.excel import xlsx_response
 from tuijin.indicators import analytics, analytics_warnings, metrics, periods, queries
 from tuijin.indicators import analytics_tables as tables
 from tuijin.indicators.models import Indicator
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit
 
 PAGE_SIZE = 25

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
 from tuijin.core.excel import xlsx_response
 from tuijin.core.forms import apply_validation_error
 from tuijin.indicators import excel, import_tasks, periods, queries_config
@@ -32,6 +31,7 @@ from tuijin.indicators.forms_config import (
 )
 from tuijin.indicators.models import ImportBatch, Indicator, KeyWork, Kind, ReportingRule
 from tuijin.indicators.services import catalogue, uploads
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit
 
 PAGE_SIZE = 25

@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy, text
+from tuijin.core import text
 from tuijin.core.forms import apply_validation_error
 from tuijin.core.html import filters_set
 from tuijin.core.params import int_or_none
@@ -26,6 +26,7 @@ from tuijin.indicators.forms_reporting import CorrectionForm, RuleForm
 from tuijin.indicators.models import CorrectionRequest, Report, Submission, SubmissionStatus, ValidationRule
 from tuijin.indicators.services import reminders, reporting
 from tuijin.indicators.services import rules as rule_services
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit
 
 PAGE_SIZE = 25

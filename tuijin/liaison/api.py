@@ -22,7 +22,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from tuijin.core import policy
 from tuijin.core.params import as_drf_error
 from tuijin.liaison import queries, services
 from tuijin.liaison.models import ContactSheet, SheetAssignment, SheetEvent, SheetStatus
@@ -40,6 +39,7 @@ from tuijin.liaison.serializers import (
     SheetTransferSerializer,
     SheetVersionSerializer,
 )
+from tuijin.orgs import policy
 
 FILTERS = [
     OpenApiParameter(

@@ -21,7 +21,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tuijin.core import policy
 from tuijin.liaison.models import (
     AWAITING_ANSWER,
     AWAITING_SOLUTION,
@@ -32,6 +31,7 @@ from tuijin.liaison.models import (
     SheetStatus,
     overdue_q,
 )
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, UnitType, User
 from tuijin.supervision.models import Assignment, SourceKind
 

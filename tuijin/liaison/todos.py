@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.core import policy
 from tuijin.core.todos import Todo
 from tuijin.liaison import queries
 from tuijin.liaison.models import (
@@ -20,6 +19,7 @@ from tuijin.liaison.models import (
     SheetAssignment,
     SheetStatus,
 )
+from tuijin.orgs import policy
 
 
 def for_user(user) -> list[Todo]:

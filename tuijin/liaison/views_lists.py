@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuijin.core import policy
 from tuijin.core.excel import build_sheet, xlsx_response
 from tuijin.core.html import filters_set
 from tuijin.liaison import queries, stats
@@ -22,6 +21,7 @@ from tuijin.liaison.forms import PeriodForm
 from tuijin.liaison.models import ContactSheet, SheetStatus
 from tuijin.liaison.services.common import require_agenda_keeper
 from tuijin.liaison.services.sheets import record_export
+from tuijin.orgs import policy
 from tuijin.orgs.models import UnitType
 
 PAGE_SIZE = 30

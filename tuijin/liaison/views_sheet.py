@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy
 from tuijin.core.forms import apply_validation_error
 from tuijin.liaison import attachments as checks
 from tuijin.liaison import queries, services
@@ -40,6 +39,7 @@ from tuijin.liaison.services.common import (
     is_sender,
     require_sender,
 )
+from tuijin.orgs import policy
 
 
 def _detail(sheet) -> str:

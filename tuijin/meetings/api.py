@@ -16,10 +16,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tuijin.core import policy
 from tuijin.core.params import as_drf_error
 from tuijin.meetings import queries, services
 from tuijin.meetings.models import Decision, Meeting, MeetingType, Review, ReviewProblem, Visit
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.supervision import queries as supervision_queries
 from tuijin.supervision.api import AssignmentSerializer

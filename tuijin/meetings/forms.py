@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.core import policy
 from tuijin.core.forms import CleanTextMixin, SearchableSelectMultiple, bootstrap
 from tuijin.meetings.models import MeetingType
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from tuijin.core import policy
 from tuijin.meetings.models import Decision, Meeting, Review, ReviewProblem, Visit
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.supervision.models import Assignment
 

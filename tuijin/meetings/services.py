@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, deleted, diff, record, snapshot
-from tuijin.core import policy
 from tuijin.core.concurrency import StaleEditError, lock_current
 from tuijin.meetings.models import Decision, Meeting, MeetingType, Review, ReviewProblem, Visit
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.supervision.models import Assignment, Cycle, SourceKind
 from tuijin.supervision.services import assignment_create

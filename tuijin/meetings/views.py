@@ -19,11 +19,12 @@ from django.views.decorators.http import require_POST
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import docx_layout, policy
+from tuijin.core import docx_layout
 from tuijin.core.forms import apply_validation_error
 from tuijin.meetings import minutes, queries, services
 from tuijin.meetings.forms import DecisionForm, MeetingForm, ReviewForm, ordered_route, visit_formset
 from tuijin.meetings.models import Meeting, MeetingType, Review
+from tuijin.orgs import policy
 from tuijin.supervision.forms import ConvertForm
 
 PAGE_SIZE = 30

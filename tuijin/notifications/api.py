@@ -17,9 +17,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuijin.core import policy, workcalendar
+from tuijin.core import workcalendar
 from tuijin.notifications import kinds, queries, services
 from tuijin.notifications.models import Notification
+from tuijin.orgs import policy
 
 
 class DeadlineQuerySerializer(serializers.Serializer):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from tuijin.core import policy
 from tuijin.notifications.models import Notification
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit
 
 STATUSES = ("all", "unread")

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit import services as audit
 from tuijin.audit.models import AuditAction
-from tuijin.core import policy
 from tuijin.notifications import deliveries
 from tuijin.notifications.models import Channel, Delivery, Flavour, Notification, UnitChannel
+from tuijin.orgs import policy
 
 MAX_TITLE = Notification._meta.get_field("title").max_length
 MAX_KEY = Notification._meta.get_field("dedupe_key").max_length

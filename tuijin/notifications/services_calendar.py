@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit import services as audit
 from tuijin.audit.models import AuditAction
-from tuijin.core import policy
 from tuijin.core.models import CalendarDay, CalendarYear
 from tuijin.core.workcalendar import package_knows
+from tuijin.orgs import policy
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 

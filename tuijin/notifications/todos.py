@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tuijin.core import policy
 from tuijin.core.models import CalendarYear
 from tuijin.core.todos import Todo
 from tuijin.notifications import queries, services_calendar, timers
 from tuijin.notifications.models import Delivery, DeliveryStatus
+from tuijin.orgs import policy
 
 # The State Council publishes next year's arrangement in late October or November.
 CALENDAR_REMINDER_FROM_MONTH = 11

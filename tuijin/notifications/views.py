@@ -10,11 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy
 from tuijin.core.forms import apply_validation_error
 from tuijin.notifications import kinds, queries, services
 from tuijin.notifications.forms import ChannelForm
 from tuijin.notifications.models import Notification, UnitChannel
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit
 
 PAGE_SIZE = 20

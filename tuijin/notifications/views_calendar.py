@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy
 from tuijin.core.forms import apply_validation_error
 from tuijin.core.models import CalendarDay, CalendarYear
 from tuijin.notifications import services_calendar as services
 from tuijin.notifications.forms import DayForm, YearForm
 from tuijin.notifications.timers import today
+from tuijin.orgs import policy
 
 
 def _years_overview() -> list[dict]:

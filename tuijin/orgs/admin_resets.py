@@ -25,9 +25,8 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
 from tuijin.core.concurrency import lock_current
-from tuijin.orgs import twofactor
+from tuijin.orgs import policy, twofactor
 from tuijin.orgs.models import AdminResetRequest, User
 from tuijin.orgs.passwords import temporary_password
 from tuijin.orgs.services import set_temporary_password

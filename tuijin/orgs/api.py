@@ -6,9 +6,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tuijin.core import policy
 from tuijin.core.params import as_drf_error
-from tuijin.orgs import queries, services, tokens
+from tuijin.orgs import policy, queries, services, tokens
 from tuijin.orgs.models import ApiToken, RankingGroup, Role, Unit, UnitType, User
 
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
+from tuijin.orgs import policy
 
 
 def ip_limit() -> int:

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from tuijin.core import policy
+from tuijin.orgs import policy
 from tuijin.orgs.models import RankingGroup, RoleGrant, Unit, User
 
 

@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, deleted, diff, record, snapshot
-from tuijin.core import policy
 from tuijin.core.concurrency import lock_current
-from tuijin.orgs import tokens
+from tuijin.orgs import policy, tokens
 from tuijin.orgs.models import ADMIN_ROLES, RankingGroup, Role, RoleGrant, Unit, UnitType, User
 
 UNIT_FIELDS = ("code", "name", "short_name", "type", "parent", "sort_order", "is_active", "ranking_groups")

@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.core import policy
 from tuijin.core.todos import Todo
-from tuijin.orgs import lockout
+from tuijin.orgs import lockout, policy
 from tuijin.orgs.models import AdminResetRequest, User
 
 # Passwords within this many days of TUIJIN_PASSWORD_MAX_AGE_DAYS are listed as expiring.

@@ -27,8 +27,7 @@ from rest_framework.authentication import TokenAuthentication
 from tuijin.audit.context import client_ip
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
-from tuijin.orgs import twofactor
+from tuijin.orgs import policy, twofactor
 from tuijin.orgs.models import ApiToken, User
 
 # Revocation reasons, as stored and shown on the token pages.

@@ -33,7 +33,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
+from tuijin.orgs import policy
 from tuijin.orgs.models import ADMIN_ROLES, Role, User
 
 REQUIRED_ROLES = ADMIN_ROLES | {Role.SUPERVISOR}

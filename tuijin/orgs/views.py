@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy, text
+from tuijin.core import text
 from tuijin.core.excel import build_sheet, xlsx_response
 from tuijin.core.forms import apply_validation_error
 from tuijin.core.html import filters_set
 from tuijin.orgs import admin_resets as admin_resets_service
-from tuijin.orgs import lockout, queries, services, twofactor
+from tuijin.orgs import lockout, policy, queries, services, twofactor
 from tuijin.orgs.forms import (
     AdminResetRequestForm,
     GroupForm,

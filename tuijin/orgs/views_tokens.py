@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy, text
-from tuijin.orgs import tokens
+from tuijin.core import text
+from tuijin.orgs import policy, tokens
 from tuijin.orgs.models import ApiToken, User
 
 

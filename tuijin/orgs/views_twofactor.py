@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy
-from tuijin.orgs import twofactor
+from tuijin.orgs import policy, twofactor
 from tuijin.orgs.models import User
 
 

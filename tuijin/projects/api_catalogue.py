@@ -14,8 +14,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from tuijin.core import policy
 from tuijin.core.params import as_drf_error
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit
 from tuijin.projects import queries
 from tuijin.projects.models import Batch, CheckpointKey, Designation, Milestone, NodeTemplate, Project

@@ -15,8 +15,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tuijin.core import policy
 from tuijin.core.params import as_drf_error
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.projects import queries
 from tuijin.projects.models import Batch, Designation, NodeTemplate, PlanKind, Project, ProjectPlan, Stage

@@ -15,9 +15,9 @@ from rest_framework import generics, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from tuijin.core import policy
 from tuijin.core.params import as_drf_error, int_query_param
 from tuijin.indicators.services.imports import MAX_REASON, ImportRejected
+from tuijin.orgs import policy
 from tuijin.projects import queries, queries_progress
 from tuijin.projects.models import MONEY, ProjectProgress
 from tuijin.projects.services import progress as services

@@ -17,7 +17,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuijin.core import policy
+from tuijin.orgs import policy
 from tuijin.projects import metrics, stats
 
 NUMBER = {"max_digits": None, "decimal_places": None, "allow_null": True, "read_only": True}

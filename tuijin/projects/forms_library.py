@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.core import policy
 from tuijin.core.forms import TablerMixin, VersionedForm
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.projects import queries
 from tuijin.projects.models import (

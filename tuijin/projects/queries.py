@@ -26,7 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.core import policy
+from tuijin.orgs import policy
 from tuijin.orgs.models import Role, Unit, User
 from tuijin.projects.models import (
     STARTED_STAGES,

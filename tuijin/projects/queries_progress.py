@@ -13,7 +13,7 @@ from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from tuijin.core import policy
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.projects import queries
 from tuijin.projects.models import (

@@ -50,9 +50,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.core import policy, sqlcache
+from tuijin.core import sqlcache
 from tuijin.indicators import analytics as indicator_analytics
 from tuijin.indicators import periods
+from tuijin.orgs import policy
 from tuijin.orgs.models import RankingGroup, Unit, User
 from tuijin.projects import metrics
 from tuijin.projects.models import (

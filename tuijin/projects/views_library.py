@@ -22,11 +22,12 @@ from django.views.decorators.http import require_POST
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy, text
+from tuijin.core import text
 from tuijin.core.excel import build_sheet, xlsx_response
 from tuijin.core.forms import apply_validation_error
 from tuijin.core.html import filters_set, options
 from tuijin.indicators.excel import MAX_UPLOAD_BYTES
+from tuijin.orgs import policy
 from tuijin.projects import queries
 from tuijin.projects.forms_library import (
     BatchForm,

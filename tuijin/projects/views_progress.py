@@ -19,9 +19,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core import policy, text
+from tuijin.core import text
 from tuijin.core.forms import apply_validation_error
 from tuijin.indicators import periods
+from tuijin.orgs import policy
 from tuijin.projects import queries, queries_progress
 from tuijin.projects.forms_progress import CorrectionForm, ProgressForm, RowForm
 from tuijin.projects.models import ProgressCorrection

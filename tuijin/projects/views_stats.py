@@ -17,11 +17,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.core import policy
 from tuijin.core.excel import xlsx_response
 from tuijin.indicators import analytics as indicator_analytics
 from tuijin.indicators import periods
 from tuijin.indicators.analytics_tables import Table, workbook
+from tuijin.orgs import policy
 from tuijin.projects import metrics, stats
 from tuijin.projects import stats_tables as tables
 from tuijin.projects.models import Batch, Designation, Stage

@@ -22,8 +22,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from tuijin.core import policy
 from tuijin.core.params import as_drf_error
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.supervision import metrics, queries, services, sources
 from tuijin.supervision.models import (

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.core import policy
 from tuijin.core.forms import CleanTextMixin, SearchableSelectMultiple, bootstrap
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit
 from tuijin.supervision import queries, sources
 from tuijin.supervision.models import SINGLE_SOURCE_KINDS, Cycle, SourceKind

@@ -32,7 +32,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from tuijin.core import policy
+from tuijin.orgs import policy
 from tuijin.orgs.models import Role, Unit, User
 from tuijin.supervision import metrics, sources
 from tuijin.supervision.models import (

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import models
 
-from tuijin.core import policy
+from tuijin.orgs import policy
 from tuijin.supervision.models import SourceKind
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.core import policy
 from tuijin.core.todos import Todo
+from tuijin.orgs import policy
 from tuijin.supervision import queries
 from tuijin.supervision.models import Assignment, ExtensionRequest, Status
 

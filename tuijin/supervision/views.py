@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
 from tuijin.core.excel import build_sheet, xlsx_response
 from tuijin.core.html import options
+from tuijin.orgs import policy
 from tuijin.supervision import metrics, queries
 from tuijin.supervision.labels import COLOUR_LABELS, LEVEL_LABELS, colour_label, level_label
 from tuijin.supervision.models import SourceKind, Status

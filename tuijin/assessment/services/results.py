@@ -32,9 +32,9 @@ from tuijin.assessment.models import (
 from tuijin.assessment.services.schemes import lock, members, require_manager
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, record, snapshot
-from tuijin.core import policy
 from tuijin.core.concurrency import lock_current
 from tuijin.notifications.services import notify
+from tuijin.orgs import policy
 from tuijin.orgs.models import Role, User
 
 OBJECTION_FIELDS = ("result", "unit", "item", "text", "status", "response")

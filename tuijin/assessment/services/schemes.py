@@ -33,9 +33,10 @@ from tuijin.assessment.models import (
 )
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, deleted, diff, record, snapshot
-from tuijin.core import policy, uploads
+from tuijin.core import uploads
 from tuijin.core.concurrency import lock_current
 from tuijin.indicators.services.catalogue import validate_year
+from tuijin.orgs import policy
 from tuijin.orgs.models import RankingGroup, Unit, User
 
 SCHEME_FIELDS = ("year", "group", "name", "version_no", "status", "objection_deadline", "description")

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, deleted, diff, record, snapshot
-from tuijin.core import policy
 from tuijin.core.concurrency import StaleEditError, lock_current
 from tuijin.indicators.models import Indicator, KeyWork, Kind, ProjectFigure, ReportingRule, Target
+from tuijin.orgs import policy
 from tuijin.orgs.models import RankingGroup, Unit, User
 
 KEYWORK_FIELDS = ("code", "name", "sort_order")

@@ -28,7 +28,6 @@ from django.utils.translation import gettext_lazy
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
 from tuijin.indicators.models import (
     ImportBatch,
     Indicator,
@@ -46,6 +45,7 @@ from tuijin.indicators.services.catalogue import (
     validate_target_value,
     validate_year,
 )
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 
 SOURCE_API = "api"

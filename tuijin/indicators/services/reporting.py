@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, record
-from tuijin.core import policy
 from tuijin.core.concurrency import StaleEditError, lock_current
 from tuijin.indicators import periods, queries
 from tuijin.indicators.models import (
@@ -36,6 +35,7 @@ from tuijin.indicators.models import (
     SubmissionStatus,
 )
 from tuijin.indicators.services import figures
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 
 EDITABLE_STATUSES = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)

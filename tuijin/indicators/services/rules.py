@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, diff, record, snapshot
-from tuijin.core import policy
 from tuijin.indicators import validation
 from tuijin.indicators.models import Kind, ValidationRule
+from tuijin.orgs import policy
 from tuijin.orgs.models import User
 
 RULE_FIELDS = (

@@ -17,11 +17,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tuijin.core import policy
 from tuijin.indicators import excel
 from tuijin.indicators.models import ImportBatch, Indicator
 from tuijin.indicators.services import imports
 from tuijin.indicators.services.catalogue import parse_decimal
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 
 # Above this many rows an upload is imported in the background with a progress bar.

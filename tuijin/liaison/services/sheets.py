@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, diff, record, snapshot
-from tuijin.core import policy
 from tuijin.core.concurrency import lock_current
 from tuijin.indicators.models import KeyWork
 from tuijin.liaison import attachments as checks
@@ -45,6 +44,7 @@ from tuijin.liaison.services.common import (
     require_state,
     today,
 )
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.projects.models import Project
 from tuijin.projects.queries import visible_projects

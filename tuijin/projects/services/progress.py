@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, deleted, diff, record, snapshot
-from tuijin.core import policy
 from tuijin.core.concurrency import StaleEditError, lock_current
 from tuijin.indicators import periods
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.projects import photos as photo_checks
 from tuijin.projects import tasks

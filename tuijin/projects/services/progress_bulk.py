@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
 from tuijin.indicators import periods
 from tuijin.indicators.services.catalogue import parse_decimal, parse_int
 from tuijin.indicators.services.imports import MAX_REASON, ImportRejected, code_text
+from tuijin.orgs import policy
 from tuijin.orgs.models import User
 from tuijin.projects.models import ProgressRevision, Project, ProjectProgress
 from tuijin.projects.services import progress as progress_services

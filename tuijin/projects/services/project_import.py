@@ -27,10 +27,10 @@ from openpyxl.utils import get_column_letter
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import policy
 from tuijin.core.excel import add_sheet, append_row, build_sheet
 from tuijin.indicators.excel import WorkbookError, read_first_sheet
 from tuijin.indicators.services.catalogue import parse_decimal, parse_int
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.projects.models import Batch, Designation, NodeTemplate, PlanKind, Project
 from tuijin.projects.services import library

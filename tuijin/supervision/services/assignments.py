@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, diff, record, snapshot
-from tuijin.core import policy
 from tuijin.core.concurrency import lock_current
 from tuijin.notifications.services import resolve
+from tuijin.orgs import policy
 from tuijin.orgs.models import Role, Unit, User
 from tuijin.supervision import files, metrics, people, sources
 from tuijin.supervision.models import (

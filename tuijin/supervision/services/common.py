@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import created, record
-from tuijin.core import policy
 from tuijin.core.concurrency import lock_current
 from tuijin.notifications.services import notify
+from tuijin.orgs import policy
 from tuijin.orgs.models import User
 from tuijin.supervision import people
 from tuijin.supervision.models import TRANSITIONS, Assignment, AssignmentEvent, Attachment, ProgressUpdate, Status

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tuijin.core import policy
+from tuijin.orgs import policy
 from tuijin.orgs.models import Unit
 
 
