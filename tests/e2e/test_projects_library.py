@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tuijin.projects.models import CheckpointKey, Project, Stage
-from tuijin.projects.services import library
+from tuijin.projects.services import milestones
 
 pytestmark = pytest.mark.e2e
 
@@ -18,9 +18,9 @@ NODES = [("立项", "approval", -180), ("用地", "land", -150), ("规划许可"
 
 
 def test_supervisor_takes_a_project_from_creation_to_started(cast, login):
-    library.node_template_create(
+    milestones.node_template_create(
         actor=cast.supervisor, code="IND11", name="产业项目 11 节点",
-        items=[library.NodeItem(name, key, offset) for name, key, offset in NODES],
+        items=[milestones.NodeItem(name, key, offset) for name, key, offset in NODES],
     )  # fmt: skip
     today = timezone.localdate()
     page = login("supervisor")

@@ -23,7 +23,7 @@ from tuijin.projects.models import (
     Stage,
     StageChange,
 )
-from tuijin.projects.services import library
+from tuijin.projects.services import batches, library, milestones, plans
 
 pytestmark = pytest.mark.django_db
 
@@ -120,23 +120,23 @@ def test_reporter_states_the_delay_reason_and_nothing_else(cast, make_project):
 
 def test_batches_designations_and_templates_are_the_citys(cast, make_project):
     project = make_project(cast.county_a)
-    batch = library.batch_create(
+    batch = batches.batch_create(
         actor=cast.supervisor, code="B6", name="第6批", launch_date=dt.date(2026, 3, 1),
         start_deadline=dt.date(2026, 6, 30), projects=[project],
     )  # fmt: skip
     project.refresh_from_db()
     assert project.batch == batch
     with pytest.raises(ValidationError, match="不能早于"):
-        library.batch_update(actor=cast.supervisor, batch=batch, expected_version=1, start_deadline=dt.date(2026, 1, 1))
-    library.batch_update(actor=cast.supervisor, batch=batch, expected_version=1, projects=[])
+        batches.batch_update(actor=cast.supervisor, batch=batch, expected_version=1, start_deadline=dt.date(2026, 1, 1))
+    batches.batch_update(actor=cast.supervisor, batch=batch, expected_version=1, projects=[])
     project.refresh_from_db()
     assert project.batch is None
     for call in (
-        lambda: library.batch_create(actor=cast.county_supervisor, code="B7", name="x", launch_date=dt.date(2026, 1, 1),
+        lambda: batches.batch_create(actor=cast.county_supervisor, code="B7", name="x", launch_date=dt.date(2026, 1, 1),
                                      start_deadline=dt.date(2026, 2, 1)),
-        lambda: library.designation_create(actor=cast.county_supervisor, code="X", name="县重点"),
-        lambda: library.node_template_create(actor=cast.county_supervisor, code="T", name="t",
-                                             items=[library.NodeItem("立项", "approval", -10)]),
+        lambda: batches.designation_create(actor=cast.county_supervisor, code="X", name="县重点"),
+        lambda: milestones.node_template_create(actor=cast.county_supervisor, code="T", name="t",
+                                             items=[milestones.NodeItem("立项", "approval", -10)]),
     ):  # fmt: skip
         with pytest.raises(PermissionDenied):
             call()
@@ -145,10 +145,10 @@ def test_batches_designations_and_templates_are_the_citys(cast, make_project):
 
 
 def test_node_template_items_are_replaced_in_order(cast, node_template):
-    library.node_template_update(
+    milestones.node_template_update(
         actor=cast.supervisor, template=node_template, code="IND3", name="三节点",
-        items=[library.NodeItem("立项", "approval", -30), library.NodeItem("环评", "eia", -10),
-               library.NodeItem("开工", "start", 0)],
+        items=[milestones.NodeItem("立项", "approval", -30), milestones.NodeItem("环评", "eia", -10),
+               milestones.NodeItem("开工", "start", 0)],
     )  # fmt: skip
     template = NodeTemplate.objects.get(code="IND3")
     assert list(template.items.values_list("order", "name", "offset_days")) == [
@@ -263,7 +263,7 @@ def test_project_page_shows_timeline_curve_and_history(cast, client_for, make_pr
         actor=cast.supervisor, code="PX", name="智能制造基地", unit=cast.county_a, total_investment=Decimal(20),
         node_template=node_template, planned_start_on=dt.date(2026, 3, 1), stage=Stage.PREPARATION,
     )  # fmt: skip
-    library.plan_set(actor=cast.supervisor, project=project, year=2026, kind="new", planned_investment=Decimal(12),
+    plans.plan_set(actor=cast.supervisor, project=project, year=2026, kind="new", planned_investment=Decimal(12),
                      planned_start_month=3)  # fmt: skip
     make_progress(project, 1, "1.5", by=cast.reporter_a)
     make_progress(project, 2, "2.5", by=cast.reporter_a)

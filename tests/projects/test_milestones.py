@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tuijin.core.concurrency import StaleEditError
 from tuijin.projects.models import CheckpointKey, Milestone, Stage
-from tuijin.projects.services import library
+from tuijin.projects.services import library, milestones
 
 pytestmark = pytest.mark.django_db
 START = dt.date(2026, 6, 1)
@@ -53,14 +53,14 @@ def test_without_a_planned_start_the_nodes_have_no_planned_dates(cast, node_temp
 def test_layout_only_once(cast, node_template):
     project = _project(cast, node_template)
     with pytest.raises(ValidationError, match="已有节点"):
-        library.milestones_layout(actor=cast.supervisor, project=project, template=node_template)
+        milestones.milestones_layout(actor=cast.supervisor, project=project, template=node_template)
     assert project.milestones.count() == 11
 
 
 def test_supervisor_edits_everything_and_stale_forms_are_refused(cast, node_template):
     project = _project(cast, node_template)
     node = project.milestones.get(key=CheckpointKey.EIA)
-    library.milestone_update(
+    milestones.milestone_update(
         actor=cast.supervisor, milestone=node, expected_version=1, planned_on=dt.date(2026, 3, 20),
         responsible_unit=cast.department, responsible_person="王工", actual_on=dt.date(2026, 3, 18),
     )  # fmt: skip
@@ -68,22 +68,24 @@ def test_supervisor_edits_everything_and_stale_forms_are_refused(cast, node_temp
     assert (node.planned_on, node.actual_on, node.responsible_unit, node.version) == (
         dt.date(2026, 3, 20), dt.date(2026, 3, 18), cast.department, 2)  # fmt: skip
     with pytest.raises(StaleEditError):
-        library.milestone_update(actor=cast.supervisor, milestone=node, expected_version=1, note="旧")
+        milestones.milestone_update(actor=cast.supervisor, milestone=node, expected_version=1, note="旧")
 
 
 def test_reporter_records_the_actual_date_only(cast, node_template):
     project = _project(cast, node_template)
     node = project.milestones.get(key=CheckpointKey.LAND)
-    library.milestone_update(actor=cast.reporter_a, milestone=node, expected_version=1, actual_on=dt.date(2026, 1, 9))
+    milestones.milestone_update(
+        actor=cast.reporter_a, milestone=node, expected_version=1, actual_on=dt.date(2026, 1, 9)
+    )
     node.refresh_from_db()
     assert node.actual_on == dt.date(2026, 1, 9)
 
     with pytest.raises(PermissionDenied, match="实际完成日期"):
-        library.milestone_update(
+        milestones.milestone_update(
             actor=cast.reporter_a, milestone=node, expected_version=2, planned_on=dt.date(2027, 1, 1)
         )
     with pytest.raises(PermissionDenied):
-        library.milestone_update(
+        milestones.milestone_update(
             actor=cast.reporter_b, milestone=node, expected_version=2, actual_on=dt.date(2026, 1, 1)
         )
     node.refresh_from_db()
@@ -94,7 +96,7 @@ def test_a_checkpoint_cannot_be_done_in_the_future(cast, node_template):
     project = _project(cast, node_template)
     node = project.milestones.get(key=CheckpointKey.EIA)
     with pytest.raises(ValidationError, match="不能晚于今天"):
-        library.milestone_update(
+        milestones.milestone_update(
             actor=cast.supervisor, milestone=node, expected_version=1, actual_on=dt.date(2026, 5, 11)
         )
     node.refresh_from_db()
@@ -105,7 +107,7 @@ def test_done_checkpoints_open_the_way_to_start(cast, node_template):
     project = _project(cast, node_template)
     for key in (CheckpointKey.EIA, CheckpointKey.LAND):
         node = project.milestones.get(key=key)
-        library.milestone_update(
+        milestones.milestone_update(
             actor=cast.reporter_a, milestone=node, expected_version=1, actual_on=dt.date(2026, 4, 1)
         )
     project.refresh_from_db()
@@ -118,9 +120,9 @@ def test_done_checkpoints_open_the_way_to_start(cast, node_template):
 
 def test_supervisor_adds_a_node_at_the_end(cast, make_project):
     project = make_project(cast.county_a)
-    first = library.milestone_create(actor=cast.supervisor, project=project, name="规划许可")
-    second = library.milestone_create(actor=cast.supervisor, project=project, name="环评", key=CheckpointKey.EIA)
+    first = milestones.milestone_create(actor=cast.supervisor, project=project, name="规划许可")
+    second = milestones.milestone_create(actor=cast.supervisor, project=project, name="环评", key=CheckpointKey.EIA)
     assert (first.order, second.order) == (1, 2)
     with pytest.raises(PermissionDenied):
-        library.milestone_create(actor=cast.reporter_a, project=project, name="x")
+        milestones.milestone_create(actor=cast.reporter_a, project=project, name="x")
     assert Milestone.objects.filter(project=project).count() == 2

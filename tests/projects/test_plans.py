@@ -9,7 +9,7 @@ from django.urls import reverse
 from tuijin.audit.models import AuditEvent
 from tuijin.core.concurrency import StaleEditError
 from tuijin.projects.models import PlanKind, ProjectPlan
-from tuijin.projects.services import library
+from tuijin.projects.services import plans
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def _set(actor, project, **fields):
     fields.setdefault("year", 2026)
     fields.setdefault("kind", PlanKind.NEW)
     fields.setdefault("planned_investment", Decimal(8))
-    return library.plan_set(actor=actor, project=project, **fields)
+    return plans.plan_set(actor=actor, project=project, **fields)
 
 
 def test_plan_is_created_then_updated_for_the_same_year(cast, project):

@@ -19,7 +19,7 @@ from tuijin.orgs import policy
 from tuijin.orgs.models import Unit
 from tuijin.projects import queries
 from tuijin.projects.models import Batch, CheckpointKey, Designation, Milestone, NodeTemplate, Project
-from tuijin.projects.services import library
+from tuijin.projects.services import batches, milestones
 
 READ, MANAGE = "project.view", "project.manage"
 CATALOGUE_POLICY = {
@@ -81,7 +81,7 @@ class DesignationViewSet(_CatalogueViewSet):
     def create(self, request):
         data = _input(DesignationInputSerializer, request)
         data.pop("version")
-        designation = _call(library.designation_create, actor=request.user, **data)
+        designation = _call(batches.designation_create, actor=request.user, **data)
         return Response(DesignationSerializer(designation).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, code=None, partial=False):
@@ -90,7 +90,7 @@ class DesignationViewSet(_CatalogueViewSet):
         data = {k: v for k, v in data.items() if k in request.data or k == "version"} if partial else data
         version = data.pop("version", None)
         designation = _call(
-            library.designation_update, actor=request.user, designation=designation, expected_version=version, **data
+            batches.designation_update, actor=request.user, designation=designation, expected_version=version, **data
         )
         return Response(DesignationSerializer(designation).data)
 
@@ -152,7 +152,7 @@ class BatchViewSet(_CatalogueViewSet):
         data = _input(BatchInputSerializer, request)
         data.pop("version")
         projects = self._projects(data.pop("projects", None)) or []
-        batch = _call(library.batch_create, actor=request.user, projects=projects, **data)
+        batch = _call(batches.batch_create, actor=request.user, projects=projects, **data)
         return Response(BatchSerializer(self.get_queryset().get(pk=batch.pk)).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, code=None, partial=False):
@@ -163,7 +163,7 @@ class BatchViewSet(_CatalogueViewSet):
         projects = self._projects(data.pop("projects", None))
         version = data.pop("version", None)
         _call(
-            library.batch_update, actor=request.user, batch=batch, expected_version=version, projects=projects, **data
+            batches.batch_update, actor=request.user, batch=batch, expected_version=version, projects=projects, **data
         )
         return Response(BatchSerializer(self.get_queryset().get(pk=batch.pk)).data)
 
@@ -210,20 +210,20 @@ class NodeTemplateViewSet(_CatalogueViewSet):
     queryset = NodeTemplate.objects.prefetch_related("items")
     http_method_names = ["get", "post", "put", "head", "options"]
 
-    def _items(self, data) -> list[library.NodeItem]:
-        return [library.NodeItem(i["name"], i["key"], i["offset_days"]) for i in data.pop("items")]
+    def _items(self, data) -> list[milestones.NodeItem]:
+        return [milestones.NodeItem(i["name"], i["key"], i["offset_days"]) for i in data.pop("items")]
 
     def create(self, request):
         data = _input(NodeTemplateInputSerializer, request)
         data.pop("version")
-        template = _call(library.node_template_create, actor=request.user, items=self._items(data), **data)
+        template = _call(milestones.node_template_create, actor=request.user, items=self._items(data), **data)
         return Response(NodeTemplateSerializer(self.get_queryset().get(pk=template.pk)).data, status=201)
 
     def update(self, request, code=None):
         template = self.get_object()
         data = _input(NodeTemplateInputSerializer, request)
         version = data.pop("version")
-        _call(library.node_template_update, actor=request.user, template=template, items=self._items(data),
+        _call(milestones.node_template_update, actor=request.user, template=template, items=self._items(data),
               expected_version=version, **data)  # fmt: skip
         return Response(NodeTemplateSerializer(self.get_queryset().get(pk=template.pk)).data)
 
@@ -287,7 +287,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if not data.get("project"):
             raise serializers.ValidationError({"project": ["请指定项目编号。"]})
         project = queries.get_visible_project_or_404(request.user, data.pop("project"))
-        milestone = _call(library.milestone_create, actor=request.user, project=project, **data)
+        milestone = _call(milestones.milestone_create, actor=request.user, project=project, **data)
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, pk=None, partial=False):
@@ -298,7 +298,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             data = {k: v for k, v in data.items() if k in request.data or k == "version"}
         version = data.pop("version", None)
         milestone = _call(
-            library.milestone_update, actor=request.user, milestone=milestone, expected_version=version, **data
+            milestones.milestone_update, actor=request.user, milestone=milestone, expected_version=version, **data
         )
         return Response(MilestoneSerializer(milestone).data)
 

@@ -20,7 +20,7 @@ from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.projects import queries
 from tuijin.projects.models import Batch, Designation, NodeTemplate, PlanKind, Project, ProjectPlan, Stage
-from tuijin.projects.services import library
+from tuijin.projects.services import library, plans
 
 # --- projects ------------------------------------------------------------------------------
 
@@ -267,7 +267,7 @@ class ProjectPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def _set(self, request, project, data: dict) -> Response:
         try:
-            result = library.plan_set(
+            result = plans.plan_set(
                 actor=request.user, project=project, expected_version=data.pop("version", None), **data
             )
         except DjangoValidationError as exc:

@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw
 from tuijin.indicators.demo import Timeline, timeline
 from tuijin.orgs.models import Unit, UnitType, User
 from tuijin.projects.models import CheckpointKey, PlanKind, Project, Stage
-from tuijin.projects.services import feed, library, progress, progress_bulk
+from tuijin.projects.services import batches, feed, library, milestones, plans, progress, progress_bulk
 
 REASON = "示例数据初始化（历史进展导入）"
 DESIGNATIONS = [("PROV", "省重点"), ("CITY", "市重点"), ("MAYOR", "市县长工程"), ("PREP", "前期攻坚"),
@@ -55,9 +55,9 @@ def load(people: dict[str, User]) -> None:
         return
     rng = random.Random(20260318)  # noqa: S311 (demo figures, not secrets)
     t = timeline()
-    tags = {code: library.designation_create(actor=supervisor, code=code, name=name) for code, name in DESIGNATIONS}
-    items = [library.NodeItem(name=n, key=k, offset_days=o) for n, k, o in NODES]
-    template = library.node_template_create(actor=supervisor, code="IND11", name="产业项目 11 节点", items=items)
+    tags = {code: batches.designation_create(actor=supervisor, code=code, name=name) for code, name in DESIGNATIONS}
+    items = [milestones.NodeItem(name=n, key=k, offset_days=o) for n, k, o in NODES]
+    template = milestones.node_template_create(actor=supervisor, code="IND11", name="产业项目 11 节点", items=items)
     units = list(Unit.objects.filter(type__in=[UnitType.COUNTY, UnitType.ZONE, UnitType.TOWN]).order_by("path"))
     projects = [_project(supervisor, people, n, kind, units, tags, template, t, rng) for n, kind in enumerate(KINDS, 1)]
     _batches(supervisor, projects, t)
@@ -84,14 +84,14 @@ def _project(supervisor, people, n, kind, units, tags, template, t: Timeline, rn
     )  # fmt: skip
     completion_month = rng.randint(3, 12) if kind == PlanKind.COMPLETING else None
     planned = _money(min(float(total), rng.uniform(1, 12)))
-    library.plan_set(
+    plans.plan_set(
         actor=supervisor, project=project, year=t.year, kind=kind, planned_investment=planned,
         planned_start_month=start_month, planned_completion_month=completion_month,
     )  # fmt: skip
     _stage(supervisor, project, kind, start_month, completion_month, t, rng)
     project.refresh_from_db()
     if t.open[0] != t.year and project.stage == Stage.STARTED:  # January is open: next year's plan is set
-        library.plan_set(
+        plans.plan_set(
             actor=supervisor, project=project, year=t.open[0], kind=PlanKind.CONTINUING,
             planned_investment=_money(min(float(total), rng.uniform(1, 12))),
         )  # fmt: skip
@@ -144,11 +144,11 @@ def _checkpoints_done(supervisor, project, started: dt.date, rng) -> None:
             continue
         planned = milestone.planned_on or started
         when = min(planned + dt.timedelta(days=rng.randint(0, 20)), started)
-        library.milestone_update(actor=supervisor, milestone=milestone, expected_version=None, actual_on=when)
+        milestones.milestone_update(actor=supervisor, milestone=milestone, expected_version=None, actual_on=when)
     if not project.milestones.exists():
         # Continuing projects predate the template: record their two checkpoints as nodes.
         for name, key in [("用地", CheckpointKey.LAND), ("环评", CheckpointKey.EIA)]:
-            library.milestone_create(
+            milestones.milestone_create(
                 actor=supervisor, project=project, name=name, key=key,
                 planned_on=started - dt.timedelta(days=60), actual_on=started - dt.timedelta(days=30),
             )  # fmt: skip
@@ -160,7 +160,7 @@ def _batches(supervisor, projects, t: Timeline) -> None:
         members = [
             p for p in projects if p.plans.filter(year=t.year, kind=PlanKind.NEW, planned_start_month__in=months)
         ]
-        library.batch_create(
+        batches.batch_create(
             actor=supervisor, projects=members, code=f"B{t.year}-{number}", name=f"{t.year}年第{number}批集中开工",
             launch_date=dt.date(t.year, *launch), start_deadline=dt.date(t.year, *deadline),
         )  # fmt: skip

@@ -25,7 +25,8 @@ from tuijin.projects.models import (
     ProjectPlan,
     Stage,
 )
-from tuijin.projects.services.library import INITIAL_STAGES, NodeItem
+from tuijin.projects.services.library import INITIAL_STAGES
+from tuijin.projects.services.milestones import NodeItem
 
 INITIAL_STAGE_CHOICES = [(s, Stage(s).label) for s in INITIAL_STAGES]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

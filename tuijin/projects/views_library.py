@@ -51,7 +51,7 @@ from tuijin.projects.models import (
     Project,
     Stage,
 )
-from tuijin.projects.services import library, project_import
+from tuijin.projects.services import batches, guards, library, milestones, plans, project_import
 
 PAGE_SIZE = 50
 PHOTOS_ON_PAGE = 12
@@ -144,8 +144,8 @@ def project_detail(request, code):
         "designations": project.designations.all(),
         "admission_labels": library.checkpoint_labels(project.admission_flags),
         "chart": {"timeline": _timeline_data(milestones), "curve": _curve_data(project, plan, year)},
-        "can_manage": library.can_manage(request.user, project),
-        "can_report": library.can_report(request.user, project),
+        "can_manage": guards.can_manage(request.user, project),
+        "can_report": guards.can_report(request.user, project),
         "can_stage": policy.allows(request.user, "project.stage", project.unit) and bool(
             STAGE_TRANSITIONS[project.stage]),
         "today": timezone.localdate(),
@@ -216,7 +216,7 @@ def project_create(request):
 
 def _managed_project(request, code) -> Project:
     project = queries.get_visible_project_or_404(request.user, code)
-    if not library.can_manage(request.user, project):
+    if not guards.can_manage(request.user, project):
         raise PermissionDenied(_("您没有管理该项目的权限。"))
     return project
 
@@ -246,7 +246,7 @@ def project_edit(request, code):
 def project_stage(request, code):
     project = queries.get_visible_project_or_404(request.user, code)
     policy.require(request.user, "project.stage", project.unit)
-    can_override = library.can_manage(request.user, project)
+    can_override = guards.can_manage(request.user, project)
     initial = {"version": project.version}
     form = StageForm(request.POST or None, project=project, can_override=can_override, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -270,7 +270,7 @@ def project_stage(request, code):
 @policy.permission("project.view")
 def project_delay_reason(request, code):
     project = queries.get_visible_project_or_404(request.user, code)
-    if not (library.can_report(request.user, project) or library.can_manage(request.user, project)):
+    if not (guards.can_report(request.user, project) or guards.can_manage(request.user, project)):
         raise PermissionDenied
     form = DelayReasonForm(request.POST or None, initial={"delay_reason": project.delay_reason,
                                                           "version": project.version})  # fmt: skip
@@ -295,15 +295,15 @@ def project_delay_reason(request, code):
 def milestone_edit(request, code, pk):
     project = queries.get_visible_project_or_404(request.user, code)
     milestone = get_object_or_404(Milestone.objects.select_related("responsible_unit"), project=project, pk=pk)
-    manager = library.can_manage(request.user, project)
-    if not manager and not library.can_report(request.user, project):
+    manager = guards.can_manage(request.user, project)
+    if not manager and not guards.can_report(request.user, project):
         raise PermissionDenied
     milestone.project = project
     form = MilestoneForm(request.POST or None, initial=MilestoneForm.initial_for(milestone), reporter_only=not manager)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            library.milestone_update(
+            milestones.milestone_update(
                 actor=request.user, milestone=milestone, expected_version=data.pop("version"), **data
             )
         except ValidationError as exc:
@@ -322,7 +322,7 @@ def milestone_create(request, code):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            library.milestone_create(actor=request.user, project=project, **data)
+            milestones.milestone_create(actor=request.user, project=project, **data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -338,7 +338,7 @@ def milestones_layout(request, code):
     try:
         template_code = text.posted(request.POST, "template", _("节点模板"), multiline=False)
         template = get_object_or_404(NodeTemplate, code=template_code)
-        library.milestones_layout(actor=request.user, project=project, template=template)
+        milestones.milestones_layout(actor=request.user, project=project, template=template)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -356,7 +356,7 @@ def plan_edit(request, code):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            result = library.plan_set(actor=request.user, project=project, expected_version=data.pop("version"), **data)
+            result = plans.plan_set(actor=request.user, project=project, expected_version=data.pop("version"), **data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -395,12 +395,12 @@ def batch_detail(request, code):
 
 @policy.permission("project.manage")
 def batch_create(request):
-    library.require_city_manager(request.user)
+    guards.require_city_manager(request.user)
     form = BatchForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            batch = library.batch_create(actor=request.user, **data)
+            batch = batches.batch_create(actor=request.user, **data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -411,13 +411,13 @@ def batch_create(request):
 
 @policy.permission("project.manage")
 def batch_edit(request, code):
-    library.require_city_manager(request.user)
+    guards.require_city_manager(request.user)
     batch = get_object_or_404(Batch, code=code)
     form = BatchForm(request.POST or None, user=request.user, initial=BatchForm.initial_for(batch))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            batch = library.batch_update(actor=request.user, batch=batch, expected_version=data.pop("version"), **data)
+            batch = batches.batch_update(actor=request.user, batch=batch, expected_version=data.pop("version"), **data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -438,7 +438,7 @@ def designation_list(request):
 
 @policy.permission("project.manage")
 def designation_form(request, code=None):
-    library.require_city_manager(request.user)
+    guards.require_city_manager(request.user)
     designation = get_object_or_404(Designation, code=code) if code else None
     initial = {"code": designation.code, "name": designation.name, "sort_order": designation.sort_order} if (
         designation) else {}  # fmt: skip
@@ -446,9 +446,9 @@ def designation_form(request, code=None):
     if request.method == "POST" and form.is_valid():
         try:
             if designation:
-                library.designation_update(actor=request.user, designation=designation, **form.cleaned_data)
+                batches.designation_update(actor=request.user, designation=designation, **form.cleaned_data)
             else:
-                library.designation_create(actor=request.user, **form.cleaned_data)
+                batches.designation_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -466,15 +466,15 @@ def node_template_list(request):
 
 @policy.permission("project.manage")
 def node_template_form(request, code=None):
-    library.require_city_manager(request.user)
+    guards.require_city_manager(request.user)
     template = get_object_or_404(NodeTemplate, code=code) if code else None
     form = NodeTemplateForm(request.POST or None, initial=NodeTemplateForm.initial_for(template) if template else {})
     if request.method == "POST" and form.is_valid():
         try:
             if template:
-                library.node_template_update(actor=request.user, template=template, **form.cleaned_data)
+                milestones.node_template_update(actor=request.user, template=template, **form.cleaned_data)
             else:
-                library.node_template_create(actor=request.user, **form.cleaned_data)
+                milestones.node_template_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

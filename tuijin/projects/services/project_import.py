@@ -33,7 +33,7 @@ from tuijin.indicators.services.catalogue import parse_decimal, parse_int
 from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.projects.models import Batch, Designation, NodeTemplate, PlanKind, Project
-from tuijin.projects.services import library
+from tuijin.projects.services import library, plans
 
 LIBRARY, PLANS = "library", "plans"
 
@@ -397,7 +397,7 @@ def plans_import(*, actor: User, rows: list[dict], file_name: str = "") -> Impor
     result = ImportResult()
 
     def write(row: dict, values: dict) -> None:
-        outcome = library.plan_set(actor=actor, expected_version=None, **values)
+        outcome = plans.plan_set(actor=actor, expected_version=None, **values)
         if outcome.created:
             result.created += 1
         elif outcome.changed:
