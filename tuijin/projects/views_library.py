@@ -1,5 +1,6 @@
-"""Pages of the project library: the list, a project's page, its forms, batches, designations,
-node templates, "my projects" and the Excel import.
+"""Pages of the project library: the list, "my projects", a project's page and its forms
+(edit, stage, delay reason, milestones, plan). The city's lists are in `views_catalogue`,
+the Excel import in `views_import`.
 
 Thin: every project is fetched through `queries.get_visible_project_or_404` (outside the scope it
 does not exist), every write goes through `services.library` or `services.project_import`.
@@ -13,7 +14,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,23 +26,17 @@ from tuijin.core import text
 from tuijin.core.excel import build_sheet, xlsx_response
 from tuijin.core.forms import apply_validation_error
 from tuijin.core.html import filters_set, options
-from tuijin.indicators.excel import MAX_UPLOAD_BYTES
 from tuijin.orgs import policy
 from tuijin.projects import queries
 from tuijin.projects.forms_library import (
-    BatchForm,
     DelayReasonForm,
-    DesignationForm,
-    ImportForm,
     MilestoneForm,
-    NodeTemplateForm,
     PlanForm,
     ProjectForm,
     StageForm,
 )
 from tuijin.projects.models import (
     STAGE_TRANSITIONS,
-    STARTED_STAGES,
     Batch,
     Designation,
     Milestone,
@@ -51,7 +45,7 @@ from tuijin.projects.models import (
     Project,
     Stage,
 )
-from tuijin.projects.services import batches, guards, library, milestones, plans, project_import
+from tuijin.projects.services import guards, library, milestones, plans
 
 PAGE_SIZE = 50
 PHOTOS_ON_PAGE = 12
@@ -367,164 +361,6 @@ def plan_edit(request, code):
     return render(request, "projects/plan_form.html", {"form": form, "project": project, "plan": plan})
 
 
-# --- batches -------------------------------------------------------------------------------
-
-
-@policy.permission("project.view")
-def batch_list(request):
-    batches = queries.batches_with_counts(request.user)
-    can_manage = policy.allows(request.user, "project.manage") and policy.sees_all(request.user)
-    return render(request, "projects/batch_list.html", {"batches": batches, "can_manage": can_manage})
-
-
-@policy.permission("project.view")
-def batch_detail(request, code):
-    batch = get_object_or_404(queries.batches_with_counts(request.user), code=code)
-    projects = queries.with_list_data(queries.visible_projects(request.user).filter(batch=batch), _this_year())
-    deadline = batch.start_deadline
-    rows = [
-        {"project": p, "in_time": p.stage in STARTED_STAGES and p.started_on is not None and p.started_on <= deadline}
-        for p in projects.order_by("unit__path", "code")
-    ]
-    context = {
-        "batch": batch, "rows": rows, "today": timezone.localdate(),
-        "can_manage": policy.allows(request.user, "project.manage") and policy.sees_all(request.user),
-    }  # fmt: skip
-    return render(request, "projects/batch_detail.html", context)
-
-
-@policy.permission("project.manage")
-def batch_create(request):
-    guards.require_city_manager(request.user)
-    form = BatchForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            batch = batches.batch_create(actor=request.user, **data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("已新建批次“%(name)s”。") % {"name": batch.name})
-            return redirect("projects:batch_detail", code=batch.code)
-    return render(request, "projects/batch_form.html", {"form": form, "creating": True})
-
-
-@policy.permission("project.manage")
-def batch_edit(request, code):
-    guards.require_city_manager(request.user)
-    batch = get_object_or_404(Batch, code=code)
-    form = BatchForm(request.POST or None, user=request.user, initial=BatchForm.initial_for(batch))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            batch = batches.batch_update(actor=request.user, batch=batch, expected_version=data.pop("version"), **data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("已保存批次“%(name)s”。") % {"name": batch.name})
-            return redirect("projects:batch_detail", code=batch.code)
-    return render(request, "projects/batch_form.html", {"form": form, "batch": batch})
-
-
-# --- designations and node templates -------------------------------------------------------
-
-
-@policy.permission("project.view")
-def designation_list(request):
-    can_manage = policy.allows(request.user, "project.manage") and policy.sees_all(request.user)
-    return render(request, "projects/designation_list.html",
-                  {"designations": Designation.objects.all(), "can_manage": can_manage})  # fmt: skip
-
-
-@policy.permission("project.manage")
-def designation_form(request, code=None):
-    guards.require_city_manager(request.user)
-    designation = get_object_or_404(Designation, code=code) if code else None
-    initial = {"code": designation.code, "name": designation.name, "sort_order": designation.sort_order} if (
-        designation) else {}  # fmt: skip
-    form = DesignationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if designation:
-                batches.designation_update(actor=request.user, designation=designation, **form.cleaned_data)
-            else:
-                batches.designation_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("已保存标签“%(name)s”。") % form.cleaned_data)
-            return redirect("projects:designation_list")
-    return render(request, "projects/designation_form.html", {"form": form, "designation": designation})
-
-
-@policy.permission("project.view")
-def node_template_list(request):
-    can_manage = policy.allows(request.user, "project.manage") and policy.sees_all(request.user)
-    templates = NodeTemplate.objects.prefetch_related("items")
-    return render(request, "projects/template_list.html", {"templates": templates, "can_manage": can_manage})
-
-
-@policy.permission("project.manage")
-def node_template_form(request, code=None):
-    guards.require_city_manager(request.user)
-    template = get_object_or_404(NodeTemplate, code=code) if code else None
-    form = NodeTemplateForm(request.POST or None, initial=NodeTemplateForm.initial_for(template) if template else {})
-    if request.method == "POST" and form.is_valid():
-        try:
-            if template:
-                milestones.node_template_update(actor=request.user, template=template, **form.cleaned_data)
-            else:
-                milestones.node_template_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("已保存节点模板“%(name)s”。") % form.cleaned_data)
-            return redirect("projects:node_template_list")
-    return render(request, "projects/template_form.html", {"form": form, "template": template})
-
-
-# --- Excel import --------------------------------------------------------------------------
-
-
-@policy.permission("project.import")
-def import_upload(request):
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind", "library")})
-    errors, status = [], 200
-    if request.method == "POST" and form.is_valid():
-        upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            errors = [{"row": None, "field": "file", "message": _("文件超过 20 MB，请拆分后再上传。")}]
-        else:
-            try:
-                result = project_import.workbook_import(
-                    actor=request.user, kind=kind, data=upload.read(), file_name=upload.name
-                )
-            except project_import.ImportRejected as exc:
-                errors = exc.errors
-            else:
-                _import_messages(request, result)
-                return redirect(f"{reverse('projects:import_upload')}?kind={kind}")
-        status = 400
-    return render(request, "projects/import_upload.html", {"form": form, "errors": errors}, status=status)
-
-
-def _import_messages(request, result: project_import.ImportResult) -> None:
-    if result.created == result.updated == 0:
-        messages.info(request, _("导入完成：内容与系统一致，未作更改（%(n)d 行）。") % {"n": result.unchanged})
-    else:
-        messages.success(request, _("导入完成：新增 %(c)d 行，修改 %(u)d 行，未变 %(n)d 行。") % {
-            "c": result.created, "u": result.updated, "n": result.unchanged})  # fmt: skip
-    for warning in result.warnings[:20]:
-        messages.warning(request, _("第 %(r)s 行：%(m)s") % {"r": warning["row"], "m": warning["message"]})
-
-
-@policy.permission("project.import")
-def import_template(request, kind):
-    if kind not in project_import.KINDS:
-        raise Http404
-    return xlsx_response(project_import.template_workbook(kind), f"project-{kind}-template.xlsx")
-
-
 urlpatterns = [
     path("list/", project_list, name="project_list"),
     path("mine/", my_projects, name="my_projects"),
@@ -537,16 +373,4 @@ urlpatterns = [
     path("p/<str:code>/milestones/new/", milestone_create, name="milestone_create"),
     path("p/<str:code>/milestones/layout/", milestones_layout, name="milestones_layout"),
     path("p/<str:code>/milestones/<int:pk>/", milestone_edit, name="milestone_edit"),
-    path("batches/", batch_list, name="batch_list"),
-    path("batches/new/", batch_create, name="batch_create"),
-    path("batches/<str:code>/", batch_detail, name="batch_detail"),
-    path("batches/<str:code>/edit/", batch_edit, name="batch_edit"),
-    path("designations/", designation_list, name="designation_list"),
-    path("designations/new/", designation_form, name="designation_create"),
-    path("designations/<str:code>/edit/", designation_form, name="designation_edit"),
-    path("node-templates/", node_template_list, name="node_template_list"),
-    path("node-templates/new/", node_template_form, name="node_template_create"),
-    path("node-templates/<str:code>/edit/", node_template_form, name="node_template_edit"),
-    path("import/", import_upload, name="import_upload"),
-    path("import/template/<str:kind>/", import_template, name="import_template"),
 ]

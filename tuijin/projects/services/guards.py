@@ -10,11 +10,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.orgs import policy
 from tuijin.orgs.models import User
-from tuijin.projects.models import (
-    Project,
-)
-
-# --- guards --------------------------------------------------------------------------------
+from tuijin.projects.models import Project
 
 
 def require_city_manager(actor: User) -> None:
