@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from tests.indicators.conftest import YEAR
-from tuijin.indicators import analytics, analytics_warnings, metrics
+from tuijin.indicators import analytics, analytics_cockpit, analytics_matrix, analytics_warnings, metrics
 from tuijin.indicators.models import (
     Direction,
     Indicator,
@@ -209,7 +209,7 @@ def test_the_matrix_agrees_with_the_ranking(cast, catalogue, make_target, make_r
     make_report(cast.county_a, catalogue.fai, 6, 90)
     make_target(cast.county_a, catalogue.gdp, 6)
     make_report(cast.county_a, catalogue.gdp, 6, D("6.5"))
-    grid = analytics.matrix(cast.counties, YEAR, 6, [cast.county_a, cast.county_b])
+    grid = analytics_matrix.matrix(cast.counties, YEAR, 6, [cast.county_a, cast.county_b])
     cells = dict(zip(grid.indicators, grid.row(cast.county_a), strict=True))
     assert cells[catalogue.fai].completion == D("0.45")
     assert cells[catalogue.fai].rag == metrics.RED  # 45% against 50%: 5 pp behind
@@ -225,7 +225,7 @@ def test_the_cockpit_has_the_series_pace_line_and_ranks(cast, catalogue, make_ta
     for month, value in ((1, 8), (2, 20), (3, 31)):
         make_report(cast.county_a, catalogue.fai, month, value)
     make_report(cast.county_b, catalogue.fai, 3, 40)
-    result = analytics.cockpit(cast.county_a, YEAR, 3)
+    result = analytics_cockpit.cockpit(cast.county_a, YEAR, 3)
     line = next(x for x in result.lines if x.indicator == catalogue.fai)
     assert [p.month for p in line.points] == [1, 2, 3]
     assert [f"{p.time_progress:.4f}" for p in line.points] == ["0.0833", "0.1667", "0.2500"]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
 
 from tuijin.core.excel import build_sheet
-from tuijin.indicators import analytics, analytics_warnings, metrics
+from tuijin.indicators import analytics, analytics_cockpit, analytics_matrix, analytics_warnings, metrics
 from tuijin.indicators.models import Indicator
 
 DASH = "—"
@@ -137,7 +137,7 @@ def chinese_number(n: int) -> str:
 # --- the matrix ----------------------------------------------------------------------------
 
 
-def matrix_table(result: analytics.Matrix) -> Table:
+def matrix_table(result: analytics_matrix.Matrix) -> Table:
     headers = [_("单位"), *[f"{ind.name}" for ind in result.indicators]]
     table = Table(f"{result.group.name} {result.year}-{result.month:02d}", headers)
     for unit in result.units:
@@ -174,7 +174,7 @@ def warning_row(row: analytics_warnings.WarningRow) -> list[Cell]:
 # --- the cockpit ------------------------------------------------------------------------------
 
 
-def cockpit_table(result: analytics.Cockpit) -> Table:
+def cockpit_table(result: analytics_cockpit.Cockpit) -> Table:
     headers = [_("指标"), _("计量单位"), _("本期值"), _("年度目标"), _("完成率"), _("时序进度"),
                _("进度差（百分点）"), _("状态"), _("名次")]  # fmt: skip
     table = Table(f"{result.unit.name} {result.year}-{result.month:02d}", headers)

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuijin.indicators import analytics, analytics_warnings, queries
+from tuijin.indicators import analytics, analytics_cockpit, analytics_matrix, analytics_warnings, queries
 from tuijin.indicators.models import Indicator
 from tuijin.orgs import policy
 from tuijin.orgs.models import Unit
@@ -184,8 +184,8 @@ class MatrixView(APIView):
         group = analytics.groups_for(request.user).filter(code=params["group"]).first()
         if group is None:
             raise Http404(_("排名组不存在。"))
-        units = analytics.matrix_units(request.user, group)
-        result = analytics.matrix(group, params["year"], params["month"], list(units))
+        units = analytics_matrix.matrix_units(request.user, group)
+        result = analytics_matrix.matrix(group, params["year"], params["month"], list(units))
         rows = [{"unit": unit, "cells": [_cell(ind, cell) for ind, cell in zip(result.indicators, result.row(unit),
                                                                                 strict=True)]}
                 for unit in result.units]  # fmt: skip
@@ -245,12 +245,12 @@ class CockpitView(APIView):
         query = PeriodQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         unit = policy.get_in_scope_or_404(Unit.objects.all(), request.user, None, code=unit_code)
-        result = analytics.cockpit(unit, query.validated_data["year"], query.validated_data["month"])
+        result = analytics_cockpit.cockpit(unit, query.validated_data["year"], query.validated_data["month"])
         lines = [{"indicator": line.indicator, "points": line.points, "current": line.current, "rag": line.rag,
                   "band": line.band, "ranks": [{"group": g, "rank": r, "ranked": n} for g, r, n in line.ranks]}
                  for line in result.lines]  # fmt: skip
-        progress = _progress(analytics.cockpit_peers(unit), [line.indicator for line in result.lines], result.year,
-                             result.month)  # fmt: skip
+        indicators = [line.indicator for line in result.lines]
+        progress = _progress(analytics_cockpit.cockpit_peers(unit), indicators, result.year, result.month)
         return Response(CockpitSerializer({"unit": unit, "year": result.year, "month": result.month,
                                            "lines": lines, **progress}).data)  # fmt: skip
 

@@ -13,7 +13,15 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from tuijin.core.excel import xlsx_response
-from tuijin.indicators import analytics, analytics_warnings, metrics, periods, queries
+from tuijin.indicators import (
+    analytics,
+    analytics_cockpit,
+    analytics_matrix,
+    analytics_warnings,
+    metrics,
+    periods,
+    queries,
+)
 from tuijin.indicators import analytics_tables as tables
 from tuijin.indicators.models import Indicator
 from tuijin.orgs import policy
@@ -70,14 +78,14 @@ def matrix(request):
     group, groups = _group(request)
     if group is None:
         return _not_ranked(request, _("完成矩阵"))
-    units = analytics.matrix_units(request.user, group)
+    units = analytics_matrix.matrix_units(request.user, group)
     progress = _progress(units, analytics.group_indicators(group), year, month)  # read only when open
     if request.GET.get("export") == "xlsx":
         return _export(
-            request, _noted(tables.matrix_table(analytics.matrix(group, year, month, list(units))), progress)
+            request, _noted(tables.matrix_table(analytics_matrix.matrix(group, year, month, list(units))), progress)
         )
     page_obj = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
-    table = tables.matrix_table(analytics.matrix(group, year, month, list(page_obj.object_list)))
+    table = tables.matrix_table(analytics_matrix.matrix(group, year, month, list(page_obj.object_list)))
     context = _filters(request, year, month, group, groups, table=table, page_obj=page_obj, progress=progress)
     template = "indicators/analytics_matrix.html#results" if request.htmx else "indicators/analytics_matrix.html"
     return render(request, template, context)
@@ -140,8 +148,8 @@ def _rank_key_label(ind: Indicator) -> str:
 def cockpit(request, unit_code):
     unit = policy.get_in_scope_or_404(Unit.objects.all(), request.user, None, code=unit_code)
     year, month = periods.asked_period(request.GET, periods.latest_locked_period)
-    result = analytics.cockpit(unit, year, month)
-    progress = _progress(analytics.cockpit_peers(unit), [line.indicator for line in result.lines], year, month)
+    result = analytics_cockpit.cockpit(unit, year, month)
+    progress = _progress(analytics_cockpit.cockpit_peers(unit), [line.indicator for line in result.lines], year, month)
     table = _noted(tables.cockpit_table(result), progress)
     if response := _export(request, table):
         return response
@@ -150,7 +158,7 @@ def cockpit(request, unit_code):
     return render(request, "indicators/analytics_cockpit.html", context)
 
 
-def _cockpit_chart(result: analytics.Cockpit) -> dict:
+def _cockpit_chart(result: analytics_cockpit.Cockpit) -> dict:
     """Per indicator: the year's completion (or value) by month against the pace (or target) line."""
     charts = []
     for line in result.lines:
