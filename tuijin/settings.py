@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "tuijin.core",
     "tuijin.orgs",
     "tuijin.audit",
+    "tuijin.workdays",
     "tuijin.indicators",
     "tuijin.projects",
     "tuijin.bulletins",

@@ -14,6 +14,7 @@ from tuijin.orgs import api as orgs_api
 from tuijin.orgs import views_tokens, views_twofactor
 from tuijin.projects import api as projects_api
 from tuijin.supervision import api as supervision_api
+from tuijin.workdays import api as workdays_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -39,7 +40,7 @@ api_v1 = [
     *assessment_api.urlpatterns,
     *supervision_api.urlpatterns,
     *meetings_api.urlpatterns,
-    *notifications_api.urlpatterns,
+    *workdays_api.urlpatterns,
     *router.urls,
 ]
 

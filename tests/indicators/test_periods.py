@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from django.http import Http404, QueryDict
 
-from tuijin.core.models import CalendarDay, CalendarYear
-from tuijin.core.workcalendar import UnknownCalendarYear
 from tuijin.indicators import periods
 from tuijin.indicators.models import ReportingRule
+from tuijin.workdays.models import CalendarDay, CalendarYear
+from tuijin.workdays.workcalendar import UnknownCalendarYear
 
 
 @pytest.mark.django_db

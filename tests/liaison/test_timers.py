@@ -39,7 +39,7 @@ def test_the_timers_are_registered_with_their_calendars():
 
 
 def test_the_early_reminder_day_is_the_last_working_day_on_or_before_two_days_ahead(db):
-    from tuijin.core.workcalendar import Calendar
+    from tuijin.workdays.workcalendar import Calendar
 
     calendar = Calendar()
     assert timers.early_reminder_day(D(2026, 3, 19), calendar) == D(2026, 3, 17)  # Thursday → Tuesday

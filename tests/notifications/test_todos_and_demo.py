@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tuijin.notifications import demo, services_calendar
+from tuijin.notifications import demo
 from tuijin.notifications.models import Delivery, DeliveryStatus, Notification, UnitChannel
 from tuijin.notifications.services import notify
 from tuijin.notifications.todos import for_user
+from tuijin.workdays import services as calendar_services
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_unread_messages_are_a_todo(cast):
 def test_sysadmin_is_reminded_of_next_years_calendar_from_november(cast, now, expected):
     with time_machine.travel(dt.datetime.fromisoformat(f"{now}T10:00:00+08:00"), tick=False):
         assert [t.title for t in for_user(cast.sysadmin)] == expected
-        services_calendar.declare_year(actor=cast.sysadmin, year=2027, source="通知")
+        calendar_services.declare_year(actor=cast.sysadmin, year=2027, source="通知")
         assert for_user(cast.sysadmin) == []
         assert for_user(cast.supervisor) == []
 

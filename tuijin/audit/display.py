@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
+import functools
 import json
 import re
 from collections import defaultdict
@@ -122,7 +123,14 @@ def model_of(object_type: str) -> type[models.Model] | None:
     try:
         return apps.get_model(object_type)
     except (LookupError, ValueError):
-        return None
+        return _kept_types().get(object_type)
+
+
+@functools.cache
+def _kept_types() -> dict[str, type[models.Model]]:
+    """Models that moved to another app and keep logging under their first type (`audit_type`,
+    e.g. core.calendarday, now tuijin.workdays'): the log's old rows and new ones are one type."""
+    return {model.audit_type: model for model in apps.get_models() if getattr(model, "audit_type", "")}
 
 
 def label_of(obj: models.Model) -> str:

@@ -42,7 +42,8 @@ def record(
     if action == AuditAction.UPDATE and changes is not None and not changes and not note:
         return None
     if obj is not None:
-        object_type = object_type or obj._meta.label_lower
+        # A model that moved between apps keeps the type its rows were first logged under.
+        object_type = object_type or getattr(obj, "audit_type", "") or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     user = actor if getattr(actor, "is_authenticated", False) else None

@@ -9,11 +9,12 @@ from tuijin.notifications import demo as notifications_demo
 from tuijin.orgs import demo as orgs_demo
 from tuijin.projects import demo as projects_demo
 from tuijin.supervision import demo as supervision_demo
+from tuijin.workdays import demo as workdays_demo
 
 
 def load(password: str) -> dict:
     people = orgs_demo.load(password)
-    notifications_demo.declare_calendar(people)
+    workdays_demo.declare_calendar(people)
     indicators_demo.load(people)
     projects_demo.load(people)
     liaison_demo.load(people)

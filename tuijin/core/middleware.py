@@ -153,7 +153,7 @@ class UnknownCalendarYearMiddleware:
     def process_exception(self, request, exception):
         from django.shortcuts import render
 
-        from tuijin.core.workcalendar import UnknownCalendarYear
+        from tuijin.workdays.workcalendar import UnknownCalendarYear
 
         if not isinstance(exception, UnknownCalendarYear):
             return None

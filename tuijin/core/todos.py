@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from tuijin.core.workcalendar import UnknownCalendarYear
+from tuijin.workdays.workcalendar import UnknownCalendarYear
 
 PROVIDERS = (
     "tuijin.orgs.todos.for_user",

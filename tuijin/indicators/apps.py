@@ -21,9 +21,9 @@ class IndicatorsConfig(AppConfig):
         recovery.register("imports", lambda *, requeue: imports_recover())
         kinds.register(reminders.KIND, _("催报"))
 
-        from tuijin.core.models import CalendarDay, CalendarYear
         from tuijin.indicators.models import ReportingRule
         from tuijin.indicators.periods import forget_deadlines
+        from tuijin.workdays.models import CalendarDay, CalendarYear
 
         # Cache invalidation only: a deadline depends on these rows, however they are written.
         for model in (ReportingRule, CalendarDay, CalendarYear):

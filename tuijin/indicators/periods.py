@@ -22,8 +22,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.core.workcalendar import Calendar, UnknownCalendarYear
 from tuijin.indicators.models import DEFAULT_DEADLINE_DAY, ReportingRule, period_deadline
+from tuijin.workdays.workcalendar import Calendar, UnknownCalendarYear
 
 RULES = ("moved", "working")
 

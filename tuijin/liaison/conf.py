@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from tuijin.core.workcalendar import MODES
+from tuijin.workdays.workcalendar import MODES
 
 
 def answer_days() -> int:

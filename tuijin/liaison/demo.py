@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from tuijin.core.workcalendar import UnknownCalendarYear
 from tuijin.liaison import services, timers
 from tuijin.liaison.models import ContactSheet, SheetAssignment
 from tuijin.liaison.services.common import replaying
 from tuijin.orgs.models import Unit, User
 from tuijin.projects.models import Project
+from tuijin.workdays.workcalendar import UnknownCalendarYear
 
 logger = logging.getLogger(__name__)
 

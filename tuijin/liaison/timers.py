@@ -24,7 +24,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tuijin.core import workcalendar
 from tuijin.liaison import people
 from tuijin.liaison.models import (
     AWAITING_ANSWER,
@@ -36,6 +35,7 @@ from tuijin.liaison.models import (
 )
 from tuijin.liaison.services import sheet_agenda_overdue, sheet_escalate
 from tuijin.liaison.services.common import Kinds, notify
+from tuijin.workdays import workcalendar
 
 REMINDER_LEAD_DAYS = 2
 # Far enough ahead to reach across the longest holiday (Spring Festival, National Day: 8 days).

@@ -36,8 +36,9 @@ from django.utils import timezone
 
 from tuijin.audit.context import as_system
 from tuijin.audit.models import SystemActor
-from tuijin.core import leases, workcalendar
+from tuijin.core import leases
 from tuijin.notifications.models import TimerRun
+from tuijin.workdays import workcalendar
 
 logger = logging.getLogger(__name__)
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tuijin.core.models import CalendarYear
 from tuijin.core.todos import Todo
-from tuijin.notifications import queries, services_calendar, timers
+from tuijin.notifications import queries, timers
 from tuijin.notifications.models import Delivery, DeliveryStatus
 from tuijin.orgs import policy
+from tuijin.workdays.models import CalendarYear
+from tuijin.workdays.workcalendar import package_knows
 
 # The State Council publishes next year's arrangement in late October or November.
 CALENDAR_REMINDER_FROM_MONTH = 11
@@ -42,7 +43,7 @@ def for_user(user) -> list[Todo]:
 def _calendar() -> list[Todo]:
     today = timers.today()
     year = today.year + 1
-    if today.month < CALENDAR_REMINDER_FROM_MONTH or services_calendar.package_knows(year):
+    if today.month < CALENDAR_REMINDER_FROM_MONTH or package_knows(year):
         return []
     if CalendarYear.objects.filter(year=year).exists():
         return []

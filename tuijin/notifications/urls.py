@@ -1,6 +1,7 @@
 from django.urls import path
 
-from tuijin.notifications import views, views_calendar
+from tuijin.notifications import views
+from tuijin.workdays import urls as workdays_urls
 
 app_name = "notifications"
 urlpatterns = [
@@ -12,7 +13,5 @@ urlpatterns = [
     path("channels/<str:code>/", views.channel_edit, name="channel_edit"),
     path("channels/<str:code>/test/", views.channel_test, name="channel_test"),
     path("channels/<str:code>/delete/", views.channel_delete, name="channel_delete"),
-    path("calendar/", views_calendar.calendar, name="calendar"),
-    path("calendar/<int:year>/", views_calendar.calendar_year, name="calendar_year"),
-    path("calendar/days/<int:pk>/delete/", views_calendar.day_delete, name="calendar_day_delete"),
+    *workdays_urls.urlpatterns,  # 节假日设置: the working-day calendar's pages, kept at /notifications/calendar/
 ]

@@ -23,11 +23,11 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tuijin.core import workcalendar
 from tuijin.notifications.services import notify
 from tuijin.supervision import metrics, people, queries
 from tuijin.supervision.models import Assignment, AssignmentEvent, EventKind, ProgressUpdate, Status
 from tuijin.supervision.services.common import url_of
+from tuijin.workdays import workcalendar
 
 logger = logging.getLogger(__name__)
 

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core import workcalendar
 from tuijin.core.forms import apply_validation_error
 from tuijin.orgs import policy
 from tuijin.supervision import metrics, queries, services
 from tuijin.supervision.forms import AssignmentForm, CloseoutForm, ExtensionForm, ProgressForm, ReasonForm
 from tuijin.supervision.labels import colour_label, level_label
 from tuijin.supervision.models import Assignment, Attachment, ExtensionRequest, Status
+from tuijin.workdays import workcalendar
 
 
 def _detail(pk: int):

@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import workcalendar
 from tuijin.indicators import periods, queries
 from tuijin.indicators.models import Submission
 from tuijin.indicators.services import reporting
 from tuijin.notifications.services import email_enabled, notify
 from tuijin.orgs import policy
 from tuijin.orgs.models import Role, Unit, User
+from tuijin.workdays import workcalendar
 
 KIND = "indicators.reminder"
 

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.core import workcalendar
 from tuijin.core.concurrency import StaleEditError
 from tuijin.liaison import conf
 from tuijin.liaison.models import ContactSheet, EventKind, SheetAssignment, SheetEvent
 from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, UnitType, User
+from tuijin.workdays import workcalendar
 
 MAX_TEXT = 5000
 

@@ -20,7 +20,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.core import workcalendar
 from tuijin.liaison import conf, people
 from tuijin.liaison.models import (
     HANDLING_STATUSES,
@@ -50,6 +49,7 @@ from tuijin.liaison.services.handling import _hand_on, _open_for, _touch
 from tuijin.orgs.models import Role, Unit, User
 from tuijin.supervision.models import Assignment, SourceKind
 from tuijin.supervision.services import assignment_create
+from tuijin.workdays import workcalendar
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Writes for the working-day calendar: declaring a year the `chinesecalendar` package does not
 know, and entering its holidays and make-up working days (or overriding a known year's day).
 System administrators only; every change is audited. The rules that read these rows live in
-tuijin.core.workcalendar and are not changed here."""
+tuijin.workdays.workcalendar and are not changed here."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit import services as audit
 from tuijin.audit.models import AuditAction
-from tuijin.core.models import CalendarDay, CalendarYear
-from tuijin.core.workcalendar import package_knows
 from tuijin.orgs import policy
+from tuijin.workdays.models import CalendarDay, CalendarYear
+from tuijin.workdays.workcalendar import package_knows
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 

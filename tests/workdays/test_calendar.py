@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 
 from tuijin.audit.models import AuditEvent
-from tuijin.core.models import CalendarDay, CalendarYear
-from tuijin.notifications import services_calendar
+from tuijin.workdays import services
+from tuijin.workdays.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
 DEADLINE = "/api/v1/calendar/deadline/"
@@ -17,8 +17,8 @@ DEADLINE = "/api/v1/calendar/deadline/"
 
 @time_machine.travel(dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC), tick=False)
 def test_the_year_list_shows_package_and_declared_years(cast, client_for, django_assert_max_num_queries):
-    services_calendar.declare_year(actor=cast.sysadmin, year=2030, source="通知")
-    services_calendar.add_day(actor=cast.sysadmin, date=dt.date(2030, 1, 1), is_working_day=False, name="元旦")
+    services.declare_year(actor=cast.sysadmin, year=2030, source="通知")
+    services.add_day(actor=cast.sysadmin, date=dt.date(2030, 1, 1), is_working_day=False, name="元旦")
     client = client_for(cast.sysadmin)
     with django_assert_max_num_queries(10):  # includes the navigation's unread-messages count, OTP device
         response = client.get(reverse("notifications:calendar"))
@@ -71,7 +71,7 @@ def test_declare_2027_add_its_days_then_the_api_answers(cast, client_for):
 
 def test_a_day_in_the_wrong_year_or_twice_or_in_an_undeclared_year_is_refused(cast, client_for):
     client = client_for(cast.sysadmin)
-    services_calendar.declare_year(actor=cast.sysadmin, year=2027, source="通知")
+    services.declare_year(actor=cast.sysadmin, year=2027, source="通知")
     url = reverse("notifications:calendar_year", args=[2027])
     response = client.post(url, {"form": "day", "date": "2028-01-01", "is_working_day": "0", "name": "元旦"})
     assert response.status_code == 200
@@ -97,8 +97,8 @@ def test_declaring_a_year_twice_is_refused(cast, client_for):
 
 def test_change_the_source_and_remove_a_day(cast, client_for):
     client = client_for(cast.sysadmin)
-    declared = services_calendar.declare_year(actor=cast.sysadmin, year=2027, source="草稿")
-    day = services_calendar.add_day(actor=cast.sysadmin, date=dt.date(2027, 10, 1), is_working_day=False, name="国庆节")
+    declared = services.declare_year(actor=cast.sysadmin, year=2027, source="草稿")
+    day = services.add_day(actor=cast.sysadmin, date=dt.date(2027, 10, 1), is_working_day=False, name="国庆节")
     url = reverse("notifications:calendar_year", args=[2027])
     client.post(url, {"form": "source", "year": 2027, "source": "国办发明电〔2026〕1号"})
     declared.refresh_from_db()
@@ -110,10 +110,8 @@ def test_change_the_source_and_remove_a_day(cast, client_for):
 
 
 def test_an_override_in_a_package_year_is_allowed(cast):
-    day = services_calendar.add_day(
-        actor=cast.sysadmin, date=dt.date(2026, 9, 16), is_working_day=False, name="台风停工"
-    )
-    from tuijin.core.workcalendar import is_working_day
+    day = services.add_day(actor=cast.sysadmin, date=dt.date(2026, 9, 16), is_working_day=False, name="台风停工")
+    from tuijin.workdays.workcalendar import is_working_day
 
     assert day.pk
     assert is_working_day(dt.date(2026, 9, 16)) is False
@@ -121,8 +119,8 @@ def test_an_override_in_a_package_year_is_allowed(cast):
 
 @pytest.mark.parametrize("who", ["supervisor", "head_a", "reporter_a", "handler", "secadmin", "auditor", "leader"])
 def test_calendar_pages_are_for_the_sysadmin_only(cast, client_for, who):
-    declared = services_calendar.declare_year(actor=cast.sysadmin, year=2027, source="通知")
-    day = services_calendar.add_day(actor=cast.sysadmin, date=dt.date(2027, 1, 1), is_working_day=False, name="元旦")
+    declared = services.declare_year(actor=cast.sysadmin, year=2027, source="通知")
+    day = services.add_day(actor=cast.sysadmin, date=dt.date(2027, 1, 1), is_working_day=False, name="元旦")
     client = client_for(getattr(cast, who))
     assert client.get(reverse("notifications:calendar")).status_code == 403
     assert client.post(reverse("notifications:calendar"), {"year": 2028, "source": "x"}).status_code == 403
@@ -142,6 +140,6 @@ def test_services_refuse_non_admins(cast):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services_calendar.declare_year(actor=cast.supervisor, year=2027, source="x")
+        services.declare_year(actor=cast.supervisor, year=2027, source="x")
     with pytest.raises(PermissionDenied):
-        services_calendar.add_day(actor=cast.supervisor, date=dt.date(2026, 9, 16), is_working_day=False, name="x")
+        services.add_day(actor=cast.supervisor, date=dt.date(2026, 9, 16), is_working_day=False, name="x")

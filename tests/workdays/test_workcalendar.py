@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from tuijin.core import workcalendar
-from tuijin.core.models import CalendarDay, CalendarYear
-from tuijin.core.workcalendar import UnknownCalendarYear, due_date
+from tuijin.workdays import workcalendar
+from tuijin.workdays.models import CalendarDay, CalendarYear
+from tuijin.workdays.workcalendar import UnknownCalendarYear, due_date
 
 D = dt.date
 

@@ -81,7 +81,7 @@ class Calendar:
 
     def _year(self, year: int) -> tuple[dict[dt.date, bool], bool]:
         if year not in self._years:
-            from tuijin.core.models import CalendarDay, CalendarYear
+            from tuijin.workdays.models import CalendarDay, CalendarYear
 
             days = CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day")
             # Whether an administrator declared the year matters only where the package is silent.

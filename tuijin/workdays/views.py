@@ -1,23 +1,34 @@
 """Working-day calendar administration (节假日设置): which years are known, declaring a year,
-and its holidays and make-up working days. System administrators only."""
+and its holidays and make-up working days. System administrators only.
+
+The pages keep their place under /notifications/calendar/ and their names (`notifications:calendar`…):
+tuijin.notifications mounts this app's `urls.urlpatterns` in its namespace."""
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuijin.core.forms import apply_validation_error
-from tuijin.core.models import CalendarDay, CalendarYear
-from tuijin.notifications import services_calendar as services
-from tuijin.notifications.forms import DayForm, YearForm
-from tuijin.notifications.timers import today
 from tuijin.orgs import policy
+from tuijin.workdays import services
+from tuijin.workdays.forms import DayForm, YearForm
+from tuijin.workdays.models import CalendarDay, CalendarYear
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def today() -> dt.date:
+    """Today in China (as tuijin.notifications.timers counts it), whatever TIME_ZONE says."""
+    return timezone.localtime(timezone.now(), SHANGHAI).date()
 
 
 def _years_overview() -> list[dict]:
@@ -58,7 +69,7 @@ def calendar(request):
                 request, _("已录入 %(year)d 年度，请添加该年的节假日和调休上班日。") % {"year": declared.year}
             )
             return redirect("notifications:calendar_year", year=declared.year)
-    return render(request, "notifications/calendar.html", {"years": _years_overview(), "form": form})
+    return render(request, "workdays/calendar.html", {"years": _years_overview(), "form": form})
 
 
 @policy.permission("calendar.manage")
@@ -97,7 +108,7 @@ def calendar_year(request, year: int):
         "year": year, "declared": declared, "known": known, "days": days,
         "form": form, "source_form": source_form, "usable": known or declared is not None,
     }  # fmt: skip
-    return render(request, "notifications/calendar_year.html", context)
+    return render(request, "workdays/calendar_year.html", context)
 
 
 @require_POST
