@@ -9,6 +9,7 @@ from tests.projects.progress_support import MONTH, YEAR, after_deadline, filling
 from tuijin.audit.models import AuditEvent
 from tuijin.indicators.models import Report, ReportRevision, Submission, SubmissionStatus
 from tuijin.projects.services import progress as services
+from tuijin.projects.services import progress_corrections
 from tuijin.projects.services.feed import FEED_REASON, feed_indicator_values
 from tuijin.projects.services.progress_bulk import progress_bulk
 
@@ -114,11 +115,11 @@ def test_a_progress_write_feeds_its_month_and_the_later_months_for_its_units(
 def test_an_approved_correction_feeds_the_month_again(cast, fai, projects, django_capture_on_commit_callbacks):
     progress = projects["b"].progress.get(month=2)
     with after_deadline():
-        correction = services.correction_request(
+        correction = progress_corrections.correction_request(
             actor=cast.reporter_b, progress=progress, proposed_investment=Decimal("5"), reason="补录"
         )
         with django_capture_on_commit_callbacks(execute=True):
-            services.correction_approve(actor=cast.supervisor, correction=correction)
+            progress_corrections.correction_approve(actor=cast.supervisor, correction=correction)
     assert value(cast, fai, cast.county_b, month=2) == Decimal("7")
     assert value(cast, fai, cast.county_b, month=4) == Decimal("7")
 

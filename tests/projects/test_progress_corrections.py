@@ -9,6 +9,7 @@ from tests.projects.progress_support import MONTH, YEAR, after_deadline, filling
 from tuijin.audit.models import AuditEvent
 from tuijin.projects.models import ProgressCorrection, ProgressRevision
 from tuijin.projects.services import progress as services
+from tuijin.projects.services import progress_corrections as corrections
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def _locked(progress):
 
 
 def request(cast, progress, value="2.8", reason="统计口径调整，补录设备购置", actor=None):
-    return services.correction_request(
+    return corrections.correction_request(
         actor=actor or cast.reporter_a, progress=progress, proposed_investment=Decimal(value), reason=reason
     )
 
@@ -36,7 +37,7 @@ def test_approved_correction_changes_the_investment_and_keeps_the_old_one(cast, 
     correction = request(cast, progress)
     progress.refresh_from_db()
     assert progress.investment == Decimal("2.5")  # unchanged until approved
-    services.correction_approve(actor=cast.supervisor, correction=correction, note="同意")
+    corrections.correction_approve(actor=cast.supervisor, correction=correction, note="同意")
     progress.refresh_from_db()
     correction.refresh_from_db()
     assert (progress.investment, progress.version) == (Decimal("2.8"), 2)
@@ -55,15 +56,15 @@ def test_approved_correction_changes_the_investment_and_keeps_the_old_one(cast, 
 def test_rejection_needs_a_note_and_leaves_the_investment(cast, progress):
     correction = request(cast, progress)
     with pytest.raises(ValidationError):
-        services.correction_reject(actor=cast.supervisor, correction=correction, note="")
-    services.correction_reject(actor=cast.supervisor, correction=correction, note="无佐证材料")
+        corrections.correction_reject(actor=cast.supervisor, correction=correction, note="")
+    corrections.correction_reject(actor=cast.supervisor, correction=correction, note="无佐证材料")
     progress.refresh_from_db()
     correction.refresh_from_db()
     assert (correction.status, correction.decision_note) == (ProgressCorrection.Status.REJECTED, "无佐证材料")
     assert progress.investment == Decimal("2.5")
     assert not ProgressRevision.objects.exists()
     with pytest.raises(ValidationError, match="已处理"):
-        services.correction_approve(actor=cast.supervisor, correction=correction)
+        corrections.correction_approve(actor=cast.supervisor, correction=correction)
 
 
 def test_a_request_needs_a_reason_a_new_figure_and_no_pending_twin(cast, progress):
@@ -87,7 +88,7 @@ def test_other_units_cannot_request_or_decide(cast, progress):
     correction = request(cast, progress)
     for outsider in (cast.reporter_a, cast.head_a):
         with pytest.raises(PermissionDenied):
-            services.correction_approve(actor=outsider, correction=correction)
+            corrections.correction_approve(actor=outsider, correction=correction)
     correction.refresh_from_db()
     assert correction.status == ProgressCorrection.Status.PENDING
 
@@ -100,7 +101,7 @@ def test_the_county_supervisor_decides_for_the_county_only(cast, make_project):
         )  # fmt: skip
     correction = request(cast, other, actor=cast.reporter_b)
     with pytest.raises(PermissionDenied):
-        services.correction_approve(actor=cast.county_supervisor, correction=correction)
+        corrections.correction_approve(actor=cast.county_supervisor, correction=correction)
     other.refresh_from_db()
     assert other.investment == Decimal(1)
 

@@ -8,10 +8,20 @@ from tuijin.core.forms import TablerMixin
 from tuijin.indicators.models import VALUE_DIGITS, Indicator, Kind, RuleSeverity, ValidationRule
 
 
-class CorrectionForm(TablerMixin, forms.Form):
+class BaseCorrectionForm(TablerMixin, forms.Form):
+    """A correction request of any kind: a subclass declares the proposed figures; the reason
+    comes after them (the shared template renders the fields in order)."""
+
+    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = self.fields.pop("reason")
+
+
+class CorrectionForm(BaseCorrectionForm):
     proposed_value = forms.DecimalField(label=_("更正后的本期值"), **VALUE_DIGITS)
     proposed_last_year_value = forms.DecimalField(label=_("更正后的上年同期值"), required=False, **VALUE_DIGITS)
-    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
 class RuleForm(TablerMixin, forms.Form):

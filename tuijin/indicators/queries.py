@@ -325,14 +325,6 @@ def reports_for(
     return qs.filter(filters).order_by("-year", "-month", "unit__path", "indicator__sort_order", "indicator__code")
 
 
-def corrections_for(user: User, *, status: str = "") -> QuerySet[CorrectionRequest]:
-    qs = policy.scope(CorrectionRequest.objects.all(), user, "report__unit")
-    qs = qs.select_related("report__unit", "report__indicator", "requested_by", "decided_by")
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-requested_at", "-id")
-
-
 def pending_corrections(unit: Unit, year: int, month: int) -> dict[int, CorrectionRequest]:
     """The unit's pending correction requests for the period, by report id."""
     qs = CorrectionRequest.objects.filter(

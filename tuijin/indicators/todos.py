@@ -57,7 +57,7 @@ def _waiting(user, status: str, title: str) -> list[Todo]:
 
 def _supervisor(user) -> list[Todo]:
     items = []
-    pending = queries.corrections_for(user, status=CorrectionRequest.Status.PENDING).count()
+    pending = CorrectionRequest.objects.listing(user, status=CorrectionRequest.Status.PENDING).count()
     if pending:
         url = f"{reverse('indicators:corrections')}?status=pending"
         items.append(Todo(_("待审批的更正申请"), url, count=pending, level="warning"))

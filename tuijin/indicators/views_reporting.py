@@ -1,4 +1,4 @@
-"""Pages of monthly reporting: the form, the inbox, missing reports, corrections, rules.
+"""Pages of monthly reporting: the form, the inbox, missing reports, rules (corrections: views_corrections).
 
 Thin: parse, call a service, render or redirect. Every object is fetched through the policy's
 scope (outside it, it does not exist); the services check the role and unit again.
@@ -22,8 +22,8 @@ from tuijin.core.forms import apply_validation_error
 from tuijin.core.html import filters_set
 from tuijin.core.params import int_or_none
 from tuijin.indicators import periods, queries, validation
-from tuijin.indicators.forms_reporting import CorrectionForm, RuleForm
-from tuijin.indicators.models import CorrectionRequest, Report, Submission, SubmissionStatus, ValidationRule
+from tuijin.indicators.forms_reporting import RuleForm
+from tuijin.indicators.models import Submission, SubmissionStatus, ValidationRule
 from tuijin.indicators.services import reminders, reporting
 from tuijin.indicators.services import rules as rule_services
 from tuijin.orgs import policy
@@ -44,13 +44,13 @@ def _period(params) -> tuple[int, int]:
     return year, month
 
 
-def _own_unit(request) -> Unit:
+def own_unit(request) -> Unit:
     if request.user.unit is None:
         raise PermissionDenied(_("您的账号尚未归属单位。"))
     return request.user.unit
 
 
-def _fill_url(year: int, month: int) -> str:
+def fill_url(year: int, month: int) -> str:
     return f"{reverse('indicators:fill')}?year={year}&month={month}"
 
 
@@ -117,7 +117,7 @@ def _next_period(year: int, month: int) -> tuple[int, int]:
 
 @policy.permission("report.fill")
 def fill(request):
-    unit = _own_unit(request)
+    unit = own_unit(request)
     year, month = _period(request.POST if request.method == "POST" else request.GET)
     submission = queries.own_submission(unit, year, month)
     rows = queries.form_rows(unit, year, month)
@@ -165,14 +165,14 @@ def _submit_or_back(request, submission):
         messages.success(request, _("%(year)d年%(month)d月月报已报送。") % {"year": year, "month": month})
     else:
         messages.success(request, _("草稿已保存。"))
-    return redirect(_fill_url(year, month))
+    return redirect(fill_url(year, month))
 
 
 @require_POST
 @policy.permission("report.fill")
 def fill_check(request):
     """The checks of one row as the reporter types (HTMX): the same rules the server applies."""
-    unit = _own_unit(request)
+    unit = own_unit(request)
     year, month = _period(request.POST)
     pk = int_or_none(request.POST.get("indicator"))
     rows = [r for r in queries.form_rows(unit, year, month) if r.indicator.pk == pk and r.fillable]
@@ -184,73 +184,6 @@ def fill_check(request):
     row = rows[0]
     row.errors = errors.get(row.indicator.code, [])
     return render(request, "indicators/fill.html#checks", {"row": row})
-
-
-# --- corrections after the lock --------------------------------------------------------------------
-
-
-@policy.permission("report.fill")
-def correction_new(request, report_id):
-    unit = _own_unit(request)
-    report = get_object_or_404(Report.objects.select_related("indicator", "unit"), pk=report_id, unit=unit)
-    initial = {"proposed_value": report.value, "proposed_last_year_value": report.last_year_value}
-    form = CorrectionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reporting.correction_request(actor=request.user, report=report, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("更正申请已提交，待督查员审批。"))
-            return redirect(_fill_url(report.year, report.month))
-    return render(request, "indicators/correction_form.html", {"form": form, "report": report})
-
-
-@policy.permission("report.accept")
-def corrections(request):
-    status = request.GET.get("status", CorrectionRequest.Status.PENDING)
-    status = status if status in CorrectionRequest.Status.values else ""
-    items = queries.corrections_for(request.user, status=status)
-    context = {
-        "page_obj": Paginator(items, PAGE_SIZE).get_page(request.GET.get("page")),
-        "status": status, "statuses": CorrectionRequest.Status.choices,
-    }  # fmt: skip
-    return render(request, "indicators/correction_list.html", context)
-
-
-def _correction_or_404(request, pk) -> CorrectionRequest:
-    qs = CorrectionRequest.objects.select_related("report__unit", "report__indicator")
-    return policy.get_in_scope_or_404(qs, request.user, "report__unit", pk=pk)
-
-
-@require_POST
-@policy.permission("report.accept")
-def correction_approve(request, pk):
-    correction = _correction_or_404(request, pk)
-    try:
-        reporting.correction_approve(
-            actor=request.user, correction=correction, note=text.posted(request.POST, "note", _("意见"))
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已批准更正，原值已记入修改记录。"))
-    return redirect("indicators:corrections")
-
-
-@require_POST
-@policy.permission("report.accept")
-def correction_reject(request, pk):
-    correction = _correction_or_404(request, pk)
-    try:
-        reporting.correction_reject(
-            actor=request.user, correction=correction, note=text.posted(request.POST, "note", _("驳回意见"))
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已驳回更正申请。"))
-    return redirect("indicators:corrections")
 
 
 # --- the inbox and a submission's page ---------------------------------------------------------------
@@ -443,10 +376,6 @@ def rule_toggle(request, pk):
 urlpatterns = [
     path("reporting/fill/", fill, name="fill"),
     path("reporting/fill/check/", fill_check, name="fill_check"),
-    path("reporting/reports/<int:report_id>/correction/", correction_new, name="correction_new"),
-    path("reporting/corrections/", corrections, name="corrections"),
-    path("reporting/corrections/<int:pk>/approve/", correction_approve, name="correction_approve"),
-    path("reporting/corrections/<int:pk>/reject/", correction_reject, name="correction_reject"),
     path("reporting/submissions/", submissions, name="submissions"),
     path("reporting/submissions/<int:pk>/", submission_detail, name="submission_detail"),
     path("reporting/submissions/<int:pk>/submit/", submission_submit, name="submission_submit"),

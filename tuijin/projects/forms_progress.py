@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core.forms import CleanTextMixin, TablerMixin
+from tuijin.indicators.forms_reporting import BaseCorrectionForm
 from tuijin.projects.models import MONEY, MONEY_DECIMALS, money_text
 from tuijin.projects.services.progress import MAX_TEXT
 
@@ -72,8 +73,7 @@ class RowForm(MoneyForm):
     version = forms.IntegerField(required=False)
 
 
-class CorrectionForm(TablerMixin, MoneyForm):
+class CorrectionForm(MoneyForm, BaseCorrectionForm):
     money_fields = ("proposed_investment",)
 
     proposed_investment = MoneyField(label=_("更正后的本月投资（亿元）"))
-    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)

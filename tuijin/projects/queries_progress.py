@@ -1,4 +1,5 @@
-"""Reads of monthly progress, photos, corrections and problems, always scoped by the access policy.
+"""Reads of monthly progress, photos and problems, always scoped by the access policy (corrections:
+`ProgressCorrection.objects.listing`).
 
 Year-to-date investment is always computed here (a sum over the year's months up to the
 month), never stored. Projects are seen through `queries.visible_projects` (p1's shared scope).
@@ -13,7 +14,6 @@ from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 from tuijin.projects import queries
 from tuijin.projects.models import (
@@ -130,16 +130,3 @@ def problem_or_404(user: User, pk: int) -> ProjectProblem:
         return qs.filter(project__in=queries.visible_projects(user)).get(pk=pk)
     except ProjectProblem.DoesNotExist:
         raise Http404 from None
-
-
-def corrections_for(user: User, *, status: str = "") -> QuerySet[ProgressCorrection]:
-    qs = policy.scope(ProgressCorrection.objects.all(), user, "progress__project__unit")
-    qs = qs.select_related("progress__project__unit", "requested_by", "decided_by")
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-requested_at", "-id")
-
-
-def correction_or_404(user: User, pk: int) -> ProgressCorrection:
-    qs = ProgressCorrection.objects.select_related("progress__project__unit")
-    return policy.get_in_scope_or_404(qs, user, "progress__project__unit", pk=pk)

@@ -10,24 +10,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuijin.core import text
 from tuijin.core.forms import apply_validation_error
 from tuijin.indicators import periods
+from tuijin.indicators.views_corrections import CorrectionPages
 from tuijin.orgs import policy
 from tuijin.projects import queries, queries_progress
 from tuijin.projects.forms_progress import CorrectionForm, ProgressForm, RowForm
-from tuijin.projects.models import ProgressCorrection
+from tuijin.projects.models import ProjectProgress
 from tuijin.projects.photos import per_month
 from tuijin.projects.services import progress as services
+from tuijin.projects.services import progress_corrections
 
 PAGE_SIZE = 25
 
@@ -245,80 +247,54 @@ def problem_resolve(request, pk):
     return redirect(target)
 
 
-# --- corrections after the lock ------------------------------------------------------------------
+# --- corrections after the lock (the pages: indicators.views_corrections) ---------------------------
 
 
-@policy.permission("project.report")
-def correction_new(request, code, year, month):
-    year, month = _checked_period(year, month)
-    project = queries.get_visible_project_or_404(request.user, code)
-    progress = queries_progress.month_view(project, year, month).progress
-    if progress is None:
-        raise Http404
-    form = CorrectionForm(request.POST or None, initial={"proposed_investment": progress.investment})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.correction_request(actor=request.user, progress=progress, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("更正申请已提交，待督查员审批。"))
-            return redirect(_month_url(code, year, month))
-    return render(request, "projects/correction_form.html", {"form": form, "progress": progress, "project": project})
+class ProgressCorrectionPages(CorrectionPages):
+    """A locked month's investment, asked for from the project's month page."""
+
+    flow = progress_corrections.PROGRESS_CORRECTIONS
+    requester = "project.report"
+    form_class = CorrectionForm
+    form_template = "projects/correction_form.html"
+    list_template = "projects/correction_list.html"
+    list_url = "projects:progress_corrections"
+    approve_url = "projects:progress_correction_approve"
+    reject_url = "projects:progress_correction_reject"
+    approved_message = gettext_lazy("已批准更正，原投资额已记入修改记录。")
+
+    def row(self, request, *, code: str, year: int, month: int) -> ProjectProgress:
+        year, month = _checked_period(year, month)
+        project = queries.get_visible_project_or_404(request.user, code)
+        progress = queries_progress.month_view(project, year, month).progress
+        if progress is None:
+            raise Http404
+        progress.project = project  # the one fetched through the scope
+        return progress
+
+    def initial(self, row: ProjectProgress) -> dict:
+        return {"proposed_investment": row.investment}
+
+    def back_url(self, row: ProjectProgress) -> str:
+        return _month_url(row.project.code, row.year, row.month)
+
+    def form_context(self, row: ProjectProgress) -> dict:
+        return {"progress": row, "project": row.project}
 
 
-@policy.permission("project.manage")
-def progress_corrections(request):
-    status = request.GET.get("status", ProgressCorrection.Status.PENDING)
-    status = status if status in ProgressCorrection.Status.values else ""
-    items = queries_progress.corrections_for(request.user, status=status)
-    context = {
-        "page_obj": Paginator(items, PAGE_SIZE).get_page(request.GET.get("page")),
-        "status": status, "statuses": ProgressCorrection.Status.choices,
-    }  # fmt: skip
-    return render(request, "projects/correction_list.html", context)
-
-
-@require_POST
-@policy.permission("project.manage")
-def correction_approve(request, pk):
-    correction = queries_progress.correction_or_404(request.user, pk)
-    try:
-        services.correction_approve(
-            actor=request.user, correction=correction, note=text.posted(request.POST, "note", _("意见"))
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已批准更正，原投资额已记入修改记录。"))
-    return redirect("projects:progress_corrections")
-
-
-@require_POST
-@policy.permission("project.manage")
-def correction_reject(request, pk):
-    correction = queries_progress.correction_or_404(request.user, pk)
-    try:
-        services.correction_reject(
-            actor=request.user, correction=correction, note=text.posted(request.POST, "note", _("驳回意见"))
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已驳回更正申请。"))
-    return redirect("projects:progress_corrections")
+CORRECTIONS = ProgressCorrectionPages()
 
 
 urlpatterns = [
     path("progress/", progress_unit, name="progress_unit"),
     path("progress/row/<str:code>/<int:year>/<int:month>/", progress_row_save, name="progress_row_save"),
-    path("progress/corrections/", progress_corrections, name="progress_corrections"),
-    path("progress/corrections/<int:pk>/approve/", correction_approve, name="progress_correction_approve"),
-    path("progress/corrections/<int:pk>/reject/", correction_reject, name="progress_correction_reject"),
+    path("progress/corrections/", CORRECTIONS.listing, name="progress_corrections"),
+    path("progress/corrections/<int:pk>/approve/", CORRECTIONS.approve, name="progress_correction_approve"),
+    path("progress/corrections/<int:pk>/reject/", CORRECTIONS.reject, name="progress_correction_reject"),
     path("progress/problems/<int:pk>/resolve/", problem_resolve, name="problem_resolve"),
     path("progress/photos/<int:pk>/image/", photo_image, name="photo_image"),
     path("progress/photos/<int:pk>/thumbnail/", photo_thumbnail, name="photo_thumbnail"),
     path("progress/photos/<int:pk>/delete/", photo_delete, name="photo_delete"),
     path("p/<str:code>/progress/<int:year>/<int:month>/", progress_month, name="progress_month"),
-    path("p/<str:code>/progress/<int:year>/<int:month>/correction/", correction_new, name="progress_correction_new"),
+    path("p/<str:code>/progress/<int:year>/<int:month>/correction/", CORRECTIONS.new, name="progress_correction_new"),
 ]

@@ -20,9 +20,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuijin.audit.models import AuditAction
-from tuijin.audit.services import created, record
+from tuijin.audit.services import record
 from tuijin.core.concurrency import StaleEditError, lock_current
 from tuijin.indicators import periods, queries
 from tuijin.indicators.models import (
@@ -34,7 +35,7 @@ from tuijin.indicators.models import (
     Submission,
     SubmissionStatus,
 )
-from tuijin.indicators.services import figures
+from tuijin.indicators.services import corrections, figures
 from tuijin.orgs import policy
 from tuijin.orgs.models import Unit, User
 
@@ -281,101 +282,76 @@ def allowed_actions(user: User, submission: Submission) -> set[str]:
     return actions
 
 
-# --- corrections after the lock ------------------------------------------------------------------
+# --- corrections after the lock (the state machine: services.corrections) -----------------------
 
 
-@transaction.atomic
-def correction_request(
-    *,
-    actor: User,
-    report: Report,
-    proposed_value: Decimal | None,
-    proposed_last_year_value: Decimal | None,
-    reason: str,
-) -> CorrectionRequest:
-    """After the lock, the reporter asks to correct one of the unit's figures, with a reason."""
-    _require_reporter_of(actor, report.unit)
-    report = lock_current(report, None)
-    if not periods.is_locked(report.year, report.month):
-        raise ValidationError(_("本期尚未锁定：请在填报页直接修改；已报送的月报请联系审核人退回。"))
-    errors = {}
-    if not (reason or "").strip():
-        errors["reason"] = [_("请填写更正原因。")]
-    if proposed_value is None:
-        errors["proposed_value"] = [_("请填写更正后的值。")]
-    elif (proposed_value, proposed_last_year_value) == (report.value, report.last_year_value):
-        errors["proposed_value"] = [_("更正后的值与当前值相同。")]
-    for name, number in (("proposed_value", proposed_value), ("proposed_last_year_value", proposed_last_year_value)):
-        message = None if number is None else figures.number_error(report.indicator, number)
-        if message and name not in errors:
-            errors[name] = [message]
-    if CorrectionRequest.objects.filter(report=report, status=CorrectionRequest.Status.PENDING).exists():
-        errors["__all__"] = [_("该数值已有待审批的更正申请。")]
-    if errors:
-        raise ValidationError(errors)
-    correction = CorrectionRequest(
-        report=report, proposed_value=proposed_value, proposed_last_year_value=proposed_last_year_value,
-        reason=reason.strip(), requested_by=actor,
-    )  # fmt: skip
-    correction.full_clean(validate_constraints=False)
-    correction.save()
-    changes = created({"report": report.pk, "proposed_value": _plain(proposed_value),
-                       "proposed_last_year_value": _plain(proposed_last_year_value)})  # fmt: skip
-    record(actor=actor, action=AuditAction.CREATE, obj=correction, changes=changes, note=correction.reason)
-    return correction
+class ReportCorrections(corrections.Flow):
+    """A figure of a locked month: the reporter of its unit asks, a supervisor in scope decides."""
+
+    model = CorrectionRequest
+    target = "report"
+    decider = "report.accept"
+    open_message = gettext_lazy("本期尚未锁定：请在填报页直接修改；已报送的月报请联系审核人退回。")
+    pending_message = gettext_lazy("该数值已有待审批的更正申请。")
+
+    def require_requester(self, actor: User, row: Report) -> None:
+        _require_reporter_of(actor, row.unit)
+
+    def check(self, row: Report, proposed: dict) -> tuple[dict, dict[str, list[str]]]:
+        value, last = proposed["proposed_value"], proposed["proposed_last_year_value"]
+        errors: dict[str, list[str]] = {}
+        if value is None:
+            errors["proposed_value"] = [_("请填写更正后的值。")]
+        elif (value, last) == (row.value, row.last_year_value):
+            errors["proposed_value"] = [_("更正后的值与当前值相同。")]
+        for name, number in (("proposed_value", value), ("proposed_last_year_value", last)):
+            message = None if number is None else figures.number_error(row.indicator, number)
+            if message and name not in errors:
+                errors[name] = [message]
+        return proposed, errors
+
+    def created(self, row: Report, proposed: dict) -> dict:
+        return {"report": row.pk, **{name: _plain(number) for name, number in proposed.items()}}
+
+    def apply(self, *, actor: User, correction: CorrectionRequest) -> None:
+        """The figure changes through the one write path; its superseded value stays in history."""
+        report = lock_current(correction.report, None)
+        old = (report.value, report.last_year_value)
+        write = figures.Write(
+            report.unit_id, report.indicator_id, report.year, report.month, correction.proposed_value,
+            correction.proposed_last_year_value,
+        )  # fmt: skip
+        try:
+            figures.figures_write(actor=actor, writes=[write], source=CORRECTION, reason=correction.reason)
+        except figures.FiguresRejected as exc:
+            raise ValidationError([e.message for e in exc.errors]) from None
+        report.refresh_from_db()
+        record(
+            actor=actor, action=AuditAction.UPDATE, obj=report, note=correction.reason,
+            changes={"value": [_plain(old[0]), _plain(report.value)],
+                     "last_year_value": [_plain(old[1]), _plain(report.last_year_value)]},
+        )  # fmt: skip
 
 
+REPORT_CORRECTIONS = ReportCorrections()
 # An approved correction changes a locked figure; the superseded value stays in history.
 CORRECTION = figures.Source(revision_kind=RevisionKind.CORRECTION, may_write_locked=True)
 
 
-def _lock_pending(actor: User, correction: CorrectionRequest) -> CorrectionRequest:
-    policy.require(actor, "report.accept", correction.report.unit)
-    correction = CorrectionRequest.objects.select_for_update().select_related("report").get(pk=correction.pk)
-    if correction.status != CorrectionRequest.Status.PENDING:
-        raise ValidationError(_("该更正申请已处理。"))
-    return correction
+def correction_request(
+    *, actor: User, report: Report, proposed_value: Decimal | None, proposed_last_year_value: Decimal | None,
+    reason: str,
+) -> CorrectionRequest:  # fmt: skip
+    """After the lock, the reporter asks to correct one of the unit's figures, with a reason."""
+    proposed = {"proposed_value": proposed_value, "proposed_last_year_value": proposed_last_year_value}
+    return corrections.correction_request(REPORT_CORRECTIONS, actor=actor, row=report, reason=reason, proposed=proposed)
 
 
-@transaction.atomic
 def correction_approve(*, actor: User, correction: CorrectionRequest, note: str = "") -> CorrectionRequest:
     """The supervisor approves: the figure changes and its superseded value stays in history."""
-    correction = _lock_pending(actor, correction)
-    report = lock_current(correction.report, None)
-    old = (report.value, report.last_year_value)
-    write = figures.Write(
-        report.unit_id, report.indicator_id, report.year, report.month, correction.proposed_value,
-        correction.proposed_last_year_value,
-    )  # fmt: skip
-    try:
-        figures.figures_write(actor=actor, writes=[write], source=CORRECTION, reason=correction.reason)
-    except figures.FiguresRejected as exc:
-        raise ValidationError([e.message for e in exc.errors]) from None
-    report.refresh_from_db()
-    record(
-        actor=actor, action=AuditAction.UPDATE, obj=report, note=correction.reason,
-        changes={"value": [_plain(old[0]), _plain(report.value)],
-                 "last_year_value": [_plain(old[1]), _plain(report.last_year_value)]},
-    )  # fmt: skip
-    return _decide(correction, CorrectionRequest.Status.APPROVED, actor, note)
+    return corrections.correction_approve(REPORT_CORRECTIONS, actor=actor, correction=correction, note=note)
 
 
-@transaction.atomic
 def correction_reject(*, actor: User, correction: CorrectionRequest, note: str) -> CorrectionRequest:
     """The supervisor rejects with a note; the figure stays as it was."""
-    correction = _lock_pending(actor, correction)
-    if not (note or "").strip():
-        raise ValidationError({"decision_note": [_("请填写驳回意见。")]})
-    return _decide(correction, CorrectionRequest.Status.REJECTED, actor, note)
-
-
-def _decide(correction: CorrectionRequest, status: str, actor: User, note: str) -> CorrectionRequest:
-    old = correction.status
-    correction.status, correction.decided_by, correction.decided_at = status, actor, timezone.now()
-    correction.decision_note = (note or "").strip()
-    correction.save()
-    record(
-        actor=actor, action=AuditAction.TRANSITION, obj=correction, changes={"status": [old, status]},
-        note=correction.decision_note,
-    )  # fmt: skip
-    return correction
+    return corrections.correction_reject(REPORT_CORRECTIONS, actor=actor, correction=correction, note=note)

@@ -1,9 +1,9 @@
-"""Monthly project progress: the reporter's month, its photos, problems, corrections after the lock.
+"""Monthly project progress: the reporter's month, its photos, problems.
 
 The project's unit reports (`project.report`, the reporter's own unit only, like the indicator
 form) for a period that has begun and is not locked (`indicators.periods`, the same calendar as
 the monthly reports). After the lock a month's investment changes only through a correction
-the supervisor approves; the superseded figure stays in `ProgressRevision`.
+the supervisor approves (`progress_corrections`); the superseded figure stays in `ProgressRevision`.
 
 Every write checks the policy, validates, writes and audits in one transaction, and after the
 commit asks for the projects-fed indicator values (最多报一次) of the month and the later months
@@ -31,9 +31,7 @@ from tuijin.orgs.models import Unit, User
 from tuijin.projects import photos as photo_checks
 from tuijin.projects import tasks
 from tuijin.projects.models import (
-    ProgressCorrection,
     ProgressPhoto,
-    ProgressRevision,
     Project,
     ProjectProblem,
     ProjectProgress,
@@ -297,93 +295,6 @@ def _delete_files(photos: Iterable[ProgressPhoto]) -> None:
         for file in (photo.image, photo.thumbnail):
             if file and file.name:
                 file.storage.delete(file.name)
-
-
-# --- corrections after the lock ----------------------------------------------------------------
-
-
-@transaction.atomic
-def correction_request(
-    *, actor: User, progress: ProjectProgress, proposed_investment: Decimal | None, reason: str
-) -> ProgressCorrection:
-    """After the lock, the project unit's reporter asks to correct a month's investment."""
-    require_reporter_of(actor, progress.project)
-    progress = lock_current(progress, None)
-    if not periods.is_locked(progress.year, progress.month):
-        raise ValidationError(_("本期尚未锁定：请在进展填报页直接修改。"))
-    errors: dict[str, list[str]] = {}
-    reason = (reason or "").strip()
-    if not reason:
-        errors["reason"] = [_("请填写更正原因。")]
-    try:
-        proposed_investment = clean_investment(proposed_investment, "proposed_investment")
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    else:
-        if proposed_investment == progress.investment:
-            errors["proposed_investment"] = [_("更正后的投资额与当前值相同。")]
-    if ProgressCorrection.objects.filter(progress=progress, status=ProgressCorrection.Status.PENDING).exists():
-        errors["__all__"] = [_("该月进展已有待审批的更正申请。")]
-    if errors:
-        raise ValidationError(errors)
-    correction = ProgressCorrection.objects.create(
-        progress=progress, proposed_investment=proposed_investment, reason=reason[:MAX_TEXT], requested_by=actor
-    )
-    changes = created({"progress": progress.pk, "proposed_investment": str(proposed_investment)})
-    record(actor=actor, action=AuditAction.CREATE, obj=correction, changes=changes, note=correction.reason)
-    return correction
-
-
-def _lock_pending(actor: User, correction: ProgressCorrection) -> ProgressCorrection:
-    policy.require(actor, "project.manage", correction.progress.project.unit)
-    correction = (
-        ProgressCorrection.objects.select_for_update().select_related("progress__project__unit").get(pk=correction.pk)
-    )
-    if correction.status != ProgressCorrection.Status.PENDING:
-        raise ValidationError(_("该更正申请已处理。"))
-    return correction
-
-
-@transaction.atomic
-def correction_approve(*, actor: User, correction: ProgressCorrection, note: str = "") -> ProgressCorrection:
-    """The supervisor approves: the investment changes and the superseded figure stays in history."""
-    correction = _lock_pending(actor, correction)
-    progress = lock_current(correction.progress, None)
-    old = progress.investment
-    ProgressRevision.objects.create(
-        progress=progress, kind=RevisionKind.CORRECTION, old_investment=old,
-        new_investment=correction.proposed_investment, reason=correction.reason, changed_by=actor,
-    )  # fmt: skip
-    progress.investment = correction.proposed_investment
-    progress.version += 1
-    progress.save()
-    record(
-        actor=actor, action=AuditAction.UPDATE, obj=progress, note=correction.reason,
-        changes={"investment": [str(old), str(progress.investment)]},
-    )  # fmt: skip
-    enqueue_feed(actor=actor, year=progress.year, month=progress.month, units=[correction.progress.project.unit])
-    return _decide(correction, ProgressCorrection.Status.APPROVED, actor, note)
-
-
-@transaction.atomic
-def correction_reject(*, actor: User, correction: ProgressCorrection, note: str) -> ProgressCorrection:
-    """The supervisor rejects with a note; the investment stays as it was."""
-    correction = _lock_pending(actor, correction)
-    if not (note or "").strip():
-        raise ValidationError({"decision_note": [_("请填写驳回意见。")]})
-    return _decide(correction, ProgressCorrection.Status.REJECTED, actor, note)
-
-
-def _decide(correction: ProgressCorrection, status: str, actor: User, note: str) -> ProgressCorrection:
-    old = correction.status
-    correction.status, correction.decided_by, correction.decided_at = status, actor, timezone.now()
-    correction.decision_note = (note or "").strip()[:MAX_TEXT]
-    correction.save()
-    record(
-        actor=actor, action=AuditAction.TRANSITION, obj=correction, changes={"status": [old, status]},
-        note=correction.decision_note,
-    )  # fmt: skip
-    return correction
 
 
 # --- 最多报一次: after a write, the fed indicator values follow ------------------------------------------

@@ -1,0 +1,65 @@
+"""Major projects (重大项目), one module a subdomain: `library` (tags, batches, node templates,
+projects, milestones, stage changes, annual plans) and `progress` (the monthly progress, its
+photos, revisions, corrections after the lock, problems). Django finds the models here;
+importers may name either this package or the module.
+"""
+
+from tuijin.projects.models.library import (
+    ADMISSION_CHECKPOINTS,
+    COMPLETED_STAGES,
+    MONEY,
+    MONEY_DECIMALS,
+    NATIONAL_CODE_VALIDATOR,
+    REASONED_STAGES,
+    STAGE_TRANSITIONS,
+    STARTED_STAGES,
+    Batch,
+    CheckpointKey,
+    Designation,
+    Milestone,
+    NodeTemplate,
+    NodeTemplateItem,
+    PlanKind,
+    Project,
+    ProjectPlan,
+    Stage,
+    StageChange,
+    money_text,
+)
+from tuijin.projects.models.progress import (
+    ProgressCorrection,
+    ProgressPhoto,
+    ProgressRevision,
+    ProjectProblem,
+    ProjectProgress,
+    photo_path,
+)
+
+__all__ = [
+    "ADMISSION_CHECKPOINTS",
+    "COMPLETED_STAGES",
+    "MONEY",
+    "MONEY_DECIMALS",
+    "NATIONAL_CODE_VALIDATOR",
+    "REASONED_STAGES",
+    "STAGE_TRANSITIONS",
+    "STARTED_STAGES",
+    "Batch",
+    "CheckpointKey",
+    "Designation",
+    "Milestone",
+    "NodeTemplate",
+    "NodeTemplateItem",
+    "PlanKind",
+    "ProgressCorrection",
+    "ProgressPhoto",
+    "ProgressRevision",
+    "Project",
+    "ProjectPlan",
+    "ProjectProblem",
+    "ProjectProgress",
+    "Stage",
+    "StageChange",
+    "money_text",
+    "photo_path",
+]
