@@ -3,8 +3,9 @@
 `figures(qs, year)` annotates counted `Report` rows with every per-unit figure of
 `metrics` (same names, same units), and the functions below read rankings from it (the
 matrix is `analytics_matrix`, a unit's cockpit `analytics_cockpit`); `pace_figures` is its
-pace part alone, what the early-warning list (`analytics_warnings`) shows. Ranks are window functions; only the ≤ ~100 rows of one group
-are post-processed in Python (labels, the gap to the unit above).
+pace part alone, what the early-warning list (`analytics_warnings`) shows. Ranks are window
+functions; only the ≤ ~100 rows of one group are post-processed in Python (labels, the gap to
+the unit above).
 `tests/indicators/test_analytics.py` holds every number here to `metrics.evaluate_group`.
 
 Numbers on both databases: values are scaled to whole units of 1/10 000 (VALUE_DIGITS has four
