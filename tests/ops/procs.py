@@ -84,7 +84,7 @@ class Procs:
 
     def worker(self, name: str, environ: dict[str, str], concurrency: int = 1) -> subprocess.Popen:
         return self.start(name, [
-            PY, "-m", "celery", "-A", "tuijin.core.taskqueue", "worker", "-n", f"{name}@%h",
+            PY, "-m", "celery", "-A", "tuijin.core.taskqueue", "worker", "-n", f"{name}-{environ['TASK_QUEUE']}@%h",
             "-Q", environ["TASK_QUEUE"], "-c", str(concurrency), "--without-gossip", "--without-mingle",
             "-l", "INFO",
         ], environ)  # fmt: skip
