@@ -1,8 +1,8 @@
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format demo bench lock
+.PHONY: help run test lint format demo bench lock backup restore-drill
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 run: ## Set up and start Tuijin with the demo city on http://127.0.0.1:8000 (web + task worker)
 	@bash scripts/run.sh
@@ -20,3 +20,9 @@ lock: ## Re-pin the hashed lock files from requirements*.txt (needs the package 
 	.venv/bin/uv pip compile --universal --python-version 3.12 --generate-hashes --quiet requirements.txt -o requirements.lock
 	.venv/bin/uv pip compile --universal --python-version 3.12 --generate-hashes --quiet requirements-dev.txt \
 	  -c requirements.lock -o requirements-dev.lock
+
+backup: ## Back up the DATABASE_URL database (pg_dump), MEDIA_ROOT and the settings into var/backups/<time>/
+	.venv/bin/python scripts/backup.py
+
+restore-drill: ## Restore the latest backup into a fresh database and media folder, start the app, compare
+	.venv/bin/python scripts/restore_drill.py

@@ -343,13 +343,54 @@ else:
         "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tuijin_cache"},
     }
 
-# Background tasks: Django's task framework with the database backend (`manage.py db_worker`).
-TASKS = {
-    "default": {
-        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+# >>> Background tasks (ops, issue 13): keep these lines together.
+# Django's Tasks API in the code. The embedded default runs them with the database backend
+# (`manage.py db_worker`); production sets TASK_BROKER_URL (RabbitMQ amqp://…, or redis://…) and
+# runs them on Celery (tuijin.core.taskqueue: `celery -A tuijin.core.taskqueue worker`), with the
+# scheduler (`manage.py run_scheduler`) queuing the daily timers, due deliveries and recovery.
+# A task that raises is retried TASK_RETRY_MAX times after TASK_RETRY_BACKOFF seconds, doubling up
+# to TASK_RETRY_BACKOFF_MAX; a task whose worker died is handed to another worker by the broker.
+TASK_BROKER_URL = env.str("TASK_BROKER_URL", default="")
+if TASK_BROKER_URL:
+    if not TASK_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://", "redis://", "rediss://")):
+        raise ImproperlyConfigured(f"TASK_BROKER_URL must be an amqp:// or redis:// address, got {TASK_BROKER_URL!r}")
+    TASKS = {
+        "default": {
+            "BACKEND": "tuijin.core.taskqueue.CeleryBackend",
+            "QUEUES": ["default"],
+            "OPTIONS": {
+                "RETRY_MAX": _strict_int("TASK_RETRY_MAX", 5),
+                "RETRY_BACKOFF": _strict_int("TASK_RETRY_BACKOFF", 10, minimum=1),
+                "RETRY_BACKOFF_MAX": _strict_int("TASK_RETRY_BACKOFF_MAX", 600, minimum=1),
+            },
+        }
     }
-}
+else:
+    TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default"],
+        }
+    }
+CELERY_BROKER_URL = TASK_BROKER_URL or "memory://"
+CELERY_TASK_DEFAULT_QUEUE = env.str("TASK_QUEUE", default="tuijin")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = False
+# RabbitMQ confirms each message it stored (a refused one raises in enqueue, not silently lost).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True} if TASK_BROKER_URL.startswith(("amqp", "pyamqp")) else {}
+CELERY_TIMEZONE = "Asia/Shanghai"
+# <<< Background tasks (ops, issue 13).
 
 # Leases of background claims (tuijin.core.leases): a running import whose worker has not been
 # heard from for IMPORT_LEASE_SECONDS, or an unfinished timer claim older than TIMER_LEASE_SECONDS,

@@ -72,6 +72,12 @@ def send_delivery(delivery_id: int) -> str:
     return attempt(delivery_id)
 
 
+@task
+def send_due_task() -> int:
+    """`send_due` in the worker (queued every minute by the scheduler, tuijin.notifications.scheduler)."""
+    return send_due()
+
+
 def send_due(now: dt.datetime | None = None) -> int:
     """Attempt every pending delivery that is due (never attempted, or its retry time has come)."""
     now = now or timezone.now()
@@ -231,4 +237,13 @@ def post_webhook(channel: UnitChannel, *, title: str, text: str, url: str) -> Se
     return SendResult(True)
 
 
-__all__ = ["BACKOFF", "MAX_ATTEMPTS", "WEBHOOK_PER_MINUTE", "attempt", "enqueue", "send_delivery", "send_due"]
+__all__ = [
+    "BACKOFF",
+    "MAX_ATTEMPTS",
+    "WEBHOOK_PER_MINUTE",
+    "attempt",
+    "enqueue",
+    "send_delivery",
+    "send_due",
+    "send_due_task",
+]

@@ -147,3 +147,22 @@ class TimerRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.day}"
+
+
+class ScheduleSlot(models.Model):
+    """One periodic job's slot (a day, a minute) claimed by the scheduler that queued it: the
+    unique row makes two schedulers (two hosts, a restart) queue each slot once
+    (tuijin.notifications.scheduler)."""
+
+    job = models.CharField(_("周期任务"), max_length=60)
+    slot = models.CharField(_("时段"), max_length=40)
+    claimed_by = models.CharField(max_length=64)
+    queued_at = models.DateTimeField(_("入队时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("周期任务时段")
+        verbose_name_plural = _("周期任务时段")
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="schedule_slot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.slot}"

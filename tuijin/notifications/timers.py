@@ -215,9 +215,9 @@ def daily_timers() -> dict:
         outcomes = run_timers(today())
         deliveries.send_due()
     finally:
-        if not daily_timers.get_backend().supports_defer:
-            logger.error("the task backend cannot defer tasks: daily timers are not scheduled again")
-        elif not _queued_after(timezone.now()):
+        # A backend that cannot defer (Celery) has the scheduler queue the next run
+        # (tuijin.notifications.scheduler); the database worker keeps one queued itself.
+        if daily_timers.get_backend().supports_defer and not _queued_after(timezone.now()):
             daily_timers.using(run_after=next_run_at()).enqueue()
     return {o.name: o.status for o in outcomes}
 

@@ -10,6 +10,9 @@ class Command(BaseCommand):
     help = "确保任务队列中恰有一个未来的每日定时任务（工作日 9:00，北京时间）。"
 
     def handle(self, *args, **options):
+        if not timers.daily_timers.get_backend().supports_defer:
+            self.stdout.write("任务队列不支持延时任务：每日定时任务由调度进程（manage.py run_scheduler）入队。")
+            return
         queued, when = timers.schedule()
         local = timezone.localtime(when, timers.SHANGHAI)
         if queued:
