@@ -91,7 +91,7 @@ def test_red_and_black_lists_follow_marks_and_pace(cast, catalogue):
 
 def test_a_second_bulletin_of_the_same_period_and_scope_is_refused(cast, catalogue):
     services.bulletin_create(actor=cast.supervisor, period_type="month", year=YEAR, period=6)
-    with pytest.raises(ValidationError, match="已存在"):
+    with pytest.raises(ValidationError, match="已有未发布的通报草稿"):
         services.bulletin_create(actor=cast.supervisor, period_type="month", year=YEAR, period=6)
     county = services.bulletin_create(
         actor=cast.supervisor, period_type="month", year=YEAR, period=6, scope_unit=cast.county_a
@@ -108,7 +108,7 @@ def test_of_two_drafts_at_once_the_second_is_refused(cast, catalogue, monkeypatc
         return doc
 
     monkeypatch.setattr(drafting, "draft", meanwhile)
-    with pytest.raises(ValidationError, match="已存在"):
+    with pytest.raises(ValidationError, match="已有未发布的通报草稿"):
         services.bulletin_create(actor=cast.supervisor, period_type="month", year=YEAR, period=6)
     assert list(Bulletin.objects.values_list("title", flat=True)) == ["另一份"]
     with pytest.raises(IntegrityError), transaction.atomic():  # the database holds the rule itself

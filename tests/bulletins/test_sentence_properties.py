@@ -46,7 +46,8 @@ def test_the_ranking_sentence_names_at_most_n_as_top_and_only_in_a_large_group(c
         assert len(ranks) > 2 * n
         assert len(match.group(1).split("、")) <= n
     if len(ranks) <= 2 * n:
-        assert "前" not in sentence and "后" not in sentence
+        assert "前" not in sentence
+        assert "后" not in sentence
 
 
 @settings(max_examples=200, deadline=None)
@@ -88,5 +89,6 @@ def test_a_rate_or_level_never_says_a_growth(value, last, target, measure, lower
     sentence = phrases.level_sentence(subject="全市", name="地区生产总值增速", value=value, decimals=1,
                                       measure=measure, target=target, lower_is_better=lower, last=last)  # fmt: skip
     assert_chinese(sentence)
-    assert "同比" not in sentence and "增长" not in sentence
+    assert "同比" not in sentence
+    assert "增长" not in sentence
     assert at.amount(value, 1).text in sentence

@@ -54,11 +54,20 @@ def font_dir() -> Path:
 
 
 def docx(doc: dict, charts: dict[str, bytes]) -> bytes:
+    """The bulletin in the official form: 版头 (when the document carries its `official` part),
+    title, 主送, the text, 署名 and 成文日期, 版记; a draft marked 草稿 on every page."""
     out = layout.new_document()
+    official = doc.get("official") or {}
+    if doc.get("draft"):
+        layout.add_draft_mark(out)
+    if official:
+        layout.add_masthead(out, official["mark"], official["number"])
     layout.add_title(out, doc["title"])
     if doc.get("subtitle"):
         layout.add_paragraph(out, doc["subtitle"], indent=False, align="center", font=layout.HEADING2_FONT)
         layout.add_blank(out)
+    if official.get("recipients"):
+        layout.add_recipients(out, official["recipients"])
     _changes_docx(out, doc.get("changes") or [])
     for item in doc["items"]:
         kind = item["type"]
@@ -73,7 +82,11 @@ def docx(doc: dict, charts: dict[str, bytes]) -> bytes:
         elif kind == "chart" and item["key"] in charts:
             layout.add_picture(out, charts[item["key"]])
             layout.add_caption(out, item["title"])
-    if doc.get("date"):
+    if official and doc.get("date"):
+        layout.add_signature(out, official["organ"], doc["date"])
+        layout.add_colophon(out, copy_to=official.get("copy_to", ""), printer=official["organ"],
+                            printed_on=doc["date"])  # fmt: skip
+    elif doc.get("date"):
         layout.add_blank(out)
         layout.add_date(out, doc["date"])
     return layout.to_bytes(out)
@@ -108,6 +121,7 @@ colgroup { display: table-column-group } col { display: table-column }
 thead { display: table-header-group } tbody { display: table-row-group }
 tr { display: table-row } th, td { display: table-cell; vertical-align: middle }
 th { font-weight: bold }
+br::before { content: "\\A"; white-space: pre-line }
 """
 CHART_SCHEME = "chart:"
 
@@ -158,8 +172,18 @@ def html(doc: dict, charts: dict[str, bytes]) -> str:
     items = [_print_item(i) for i in doc["items"] if i["type"] != "chart" or i["key"] in charts]
     changes = doc.get("changes") or []
     table = print_table({"headers": CHANGE_HEADERS, "rows": _change_rows(changes)}) if changes else None
-    context = {"doc": {**doc, "items": items}, "changes": table, "faces": font_faces(), "fonts": font_family()}
+    official = doc.get("official") or {}
+    context = {"doc": {**doc, "items": items}, "changes": table, "faces": font_faces(), "fonts": font_family(),
+               "official": official, "title_lines": layout.title_lines(doc["title"]),
+               "mark_size": f"{layout.mark_size(official['mark']).pt:g}" if official else "",
+               "signature": _signature(official.get("organ", ""), doc.get("date", ""))}  # fmt: skip
     return render_to_string("bulletins/print.html", context)
+
+
+def _signature(organ: str, date: str) -> dict:
+    """The right indents (in ems) of 署名 and 成文日期, as `layout.add_signature` sets them."""
+    sign_right, date_right = layout.signature_indents(organ, date)
+    return {"organ": f"{sign_right:g}", "date": f"{date_right:g}"}
 
 
 @functools.cache
