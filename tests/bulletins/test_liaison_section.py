@@ -45,7 +45,7 @@ def test_the_section_shows_department_figures_overdue_sheets_and_listed_items(ca
     listed = next(i for i in bulletin.content["items"] if i.get("key") == "supervision.listed")
     assert [r[0]["t"] for r in listed["rows"]] == ["推进东湖片区征迁扫尾"]
     summary = bulletin.blocks.get(key="liaison.summary").text
-    assert summary == "本期各部门收到工作联系单 1 件,按期答复率 0.0%,逾期未办结工作联系单 1 件,挂牌督办事项 1 项。"
+    assert summary == "本期各部门收到工作联系单 1 件，按期答复率 0.0%，逾期未办结工作联系单 1 件，挂牌督办事项 1 项。"
 
 
 def test_a_county_bulletin_leaves_out_the_other_county_items(cast, catalogue):

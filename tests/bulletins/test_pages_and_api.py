@@ -191,3 +191,19 @@ def test_another_county_reaches_no_part_of_a_county_bulletin_and_cannot_correct_
         assert client.post(f"/bulletins/{county.pk}/new-version/").status_code in (403, 404)
         assert client.post(f"/api/v1/bulletins/{county.pk}/new_version/").status_code in (403, 404)
     assert Bulletin.objects.count() == 1
+
+
+def test_drafting_a_month_whose_draft_exists_links_to_that_draft(cast, catalogue, client_for):
+    # Issue 15: the refusal said "更正请在已发布的通报上生成新版本" of an unpublished draft, with no link.
+    june(cast, catalogue)
+    draft = services.bulletin_create(actor=cast.supervisor, period_type="month", year=YEAR, period=6)
+    client = client_for(cast.supervisor)
+    html = client.post("/bulletins/new/", {"period_type": "month", "year": YEAR, "period": 6, "scope": ""}).content
+    html = html.decode()
+    assert "已有未发布的通报草稿" in html
+    assert "生成新版本" not in html
+    assert f'href="/bulletins/{draft.pk}/"' in html
+    published = services.bulletin_publish(actor=cast.supervisor, bulletin=draft, expected_version=draft.version)
+    html = client.post("/bulletins/new/", {"period_type": "month", "year": YEAR, "period": 6, "scope": ""}).content
+    assert "已发布；更正请在已发布的通报上生成新版本" in html.decode()
+    assert f'href="/bulletins/{published.pk}/"' in html.decode()

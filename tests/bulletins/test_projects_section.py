@@ -84,7 +84,7 @@ def test_the_lists_name_the_projects_the_api_flags(cast, projects, client_for):
     assert slow == flags["slow_to_start"] == ["P2", "P3"]
     assert idle == flags["idle"] == ["P1"]  # started in March, nothing invested since; P4 invested in May
     assert bulletin.blocks.get(key="projects.flags").text == (
-        "本期共有迟迟不开工项目 2 个、开而未建项目 1 个（见下表）,请所在地抓紧推进。"
+        "本期共有迟迟不开工项目 2 个、开而未建项目 1 个（见下表），请所在地抓紧推进。"
     )
 
 

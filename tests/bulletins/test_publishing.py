@@ -132,8 +132,8 @@ def test_the_docx_has_the_official_page_margins_and_fonts(cast, catalogue):
     def sizes(paragraph):
         return {r.font.size.pt for r in paragraph.runs}
 
-    title = doc.paragraphs[0]
-    assert title.text == bulletin.title
+    # The title follows the 版头 (organ mark, 文号), broken into balanced lines.
+    title = next(p for p in doc.paragraphs if p.text.replace("\n", "") == bulletin.title)
     assert east_asian(title) == {"方正小标宋简体"}
     assert sizes(title) == {22}
     assert title.alignment == 1  # centred

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import timezone
 
-from tuijin.bulletins import charts, phrases, sections_projects
+from tuijin.bulletins import charts, conf, phrases, sections_projects
 from tuijin.bulletins.document import Document, cell
-from tuijin.indicators import analytics, metrics
+from tuijin.indicators import analytics, metrics, periods
 from tuijin.indicators import analytics_tables as at
 from tuijin.indicators.models import Indicator, Report
 from tuijin.orgs.models import RankingGroup, Unit
@@ -107,25 +108,51 @@ def rankings(
     )  # fmt: skip
 
 
-def mark_label(row: analytics.RankingRow) -> str:
-    n = at.chinese_number(analytics.mark_n())
-    return f"前{n}" if row.is_top else f"后{n}" if row.is_bottom else ""
+def named(result: analytics.Ranking) -> tuple[set[int], set[int]]:
+    """The unit ids the bulletin names first and last in a ranking (`phrases.ranked_names`):
+    前N / 后N where the group has more than 2N ranked units, else the first and the last."""
+    ranked = [(r.unit.pk, r.rank) for r in result.rows if r.rank is not None]
+    top, bottom = phrases.ranked_names(ranked, analytics.mark_n())
+    return set(top), set(bottom)
+
+
+def mark_label(row: analytics.RankingRow, top: set[int], bottom: set[int], count: int) -> str:
+    n = analytics.mark_n()
+    if phrases.marks_named(count, n):
+        word = at.chinese_number(n)
+        return f"前{word}" if row.unit.pk in top else f"后{word}" if row.unit.pk in bottom else ""
+    return "第一" if row.unit.pk in top else "末位" if row.unit.pk in bottom else ""
+
+
+def change_header(ind: Indicator) -> str:
+    """Summing kinds grow (同比增速); rates and levels move in points, never grow."""
+    if ind.sums:
+        return "同比增速"
+    return "比去年同期（百分点）" if ind.measure == "%" else f"比去年同期（{ind.measure}）"
+
+
+def change_cell(ind: Indicator, r: analytics.RankingRow) -> dict:
+    if ind.sums:
+        return cell(at.percent(r.yoy), r.yoy)
+    diff = phrases.change_points(r.value, r.last_year_value)
+    return cell(at.points(diff) if ind.measure == "%" else at.amount(diff, ind.decimals), diff)
 
 
 def ranking_headers(ind: Indicator) -> list[str]:
     return ["名次", "单位", f"本期值（{ind.measure}）", "完成率" if ind.sums else "高于目标（百分点）",
-            "进度差（百分点）", "同比增速", "标记"]  # fmt: skip
+            "进度差（百分点）", change_header(ind), "标记"]  # fmt: skip
 
 
 def ranking_rows(result: analytics.Ranking) -> list[list[dict]]:
     ind = result.indicator
+    top, bottom = named(result)
     rows = []
     for r in result.rows:
         rows.append([
             cell(at.text(str(r.rank) if r.rank else at.DASH)), cell(at.text(r.unit.name)),
             cell(at.amount(r.value, ind.decimals), r.value), cell(at.completion_cell(ind, r.completion), r.completion),
-            cell(at.points(r.pace_gap, r.rag), r.pace_gap), cell(at.percent(r.yoy), r.yoy),
-            cell(at.text(mark_label(r))),
+            cell(at.points(r.pace_gap, r.rag), r.pace_gap), change_cell(ind, r),
+            cell(at.text(mark_label(r, top, bottom, result.ranked_count))),
         ])  # fmt: skip
     for unit in result.missing:
         rows.append([cell(at.text("未报")), cell(at.text(unit.name)), *[cell(at.text(at.DASH))] * 5])
@@ -134,11 +161,9 @@ def ranking_rows(result: analytics.Ranking) -> list[list[dict]]:
 
 def ranking_paragraph(result: analytics.Ranking) -> str:
     ind = result.indicator
-    top = [r.unit.name for r in result.rows if r.is_top]
-    bottom = [r.unit.name for r in result.rows if r.is_bottom]
     sentence = phrases.ranking_sentence(
-        name=ind.name, group=result.group.name, top=top, bottom=bottom, missing=[u.name for u in result.missing],
-        n=at.chinese_number(analytics.mark_n()),
+        name=ind.name, group=result.group.name, ranks=[(r.unit.name, r.rank) for r in result.rows],
+        missing=[u.name for u in result.missing], n=analytics.mark_n(),
     )  # fmt: skip
     ranked = [r for r in result.rows if r.rank is not None]
     if len(ranked) >= 2 and ind.rank_key != "value" and ranked[1].gap_to_above is not None:
@@ -167,6 +192,7 @@ class Headline:
     reported: int
     met: int = 0  # rates and levels: units at or above target
     own: analytics.RankingRow | None = None
+    data_month: int | None = None  # a quarterly figure's quarter end, read alike for the city and its units
 
 
 def _in_scope(rows: list[analytics.RankingRow], scope_unit: Unit | None) -> list[analytics.RankingRow]:
@@ -193,16 +219,19 @@ def headline(entry: IndicatorRankings, scope_unit: Unit | None, year: int, month
     due = [r for r in entry.rankings if r.is_due]
     if not due:
         return None
-    progress = due[0].time_progress
+    data_month = due[0].data_month
+    # The time progress of the month the figures stand for: a quarterly indicator in November
+    # reads September's figures against September's calendar, as its units' rows do.
+    progress = analytics.period_time_progress(ind, year, data_month)
     rows = _in_scope([row for r in due for row in r.rows], scope_unit)
     if scope_unit is not None and (own := next((r for r in rows if r.unit.pk == scope_unit.pk), None)):
         return Headline(ind, own.value, own.target, own.completion, own.time_progress, own.pace_gap, own.yoy,
-                        own.growth_change, 1, own=own)  # fmt: skip
+                        own.growth_change, 1, own=own, data_month=data_month)  # fmt: skip
     if not rows:
         return None
     if not ind.sums:
         met = sum(1 for r in rows if r.completion is not None and r.completion >= 0)
-        return Headline(ind, None, None, None, progress, None, None, None, len(rows), met=met)
+        return Headline(ind, None, None, None, progress, None, None, None, len(rows), met=met, data_month=data_month)
     value = sum((r.value for r in rows), Decimal(0))
     with_target = [r for r in rows if r.target is not None]
     target = sum((r.target for r in with_target), Decimal(0)) if with_target else None
@@ -214,21 +243,25 @@ def headline(entry: IndicatorRankings, scope_unit: Unit | None, year: int, month
         ind, value, target, completion, progress, metrics.pace_gap(ind.kind, ind.direction, completion, progress),
         metrics.yoy(this, last) if with_last else None,
         metrics.growth_change(this, last, prev_value, prev_last) if with_last else None, len(rows),
+        data_month=data_month,
     )  # fmt: skip
 
 
-def headline_sentence(h: Headline, who: str, month: int) -> str:
+def headline_sentence(h: Headline, who: str, month: int, *, provisional: bool = False, year: int = 0) -> str:
     ind = h.indicator
+    data_month = h.data_month or month
+    span = f"{year}年1—{data_month}月" if year and data_month != month else ""
     if ind.sums and h.value is not None:
         return phrases.cumulative_sentence(
             subject=who, name=ind.name, value=h.value, decimals=ind.decimals, measure=ind.measure, yoy=h.yoy,
-            growth_change=h.growth_change, completion=h.completion, time_progress=h.time_progress, month=month,
-            verb="" if ind.kind == "count" else "完成",
+            growth_change=h.growth_change, completion=h.completion, time_progress=h.time_progress,
+            month=data_month, verb="" if ind.kind == "count" else "完成", wording=conf.wording().get(ind.code, ""),
+            provisional=provisional, span=span,
         )  # fmt: skip
     if h.own is not None:
         return phrases.level_sentence(
             subject=who, name=ind.name, value=h.own.value, decimals=ind.decimals, measure=ind.measure,
-            target=h.own.target, lower_is_better=ind.direction == "lower",
+            target=h.own.target, lower_is_better=ind.direction == "lower", last=h.own.last_year_value,
         )  # fmt: skip
     return phrases.targets_met_sentence(subject=who, name=ind.name, met=h.met, reported=h.reported)
 
@@ -263,6 +296,7 @@ class Context:
     entries: list[IndicatorRankings]
     who: str
     as_of: dt.date
+    today: dt.date | None = None
 
 
 def section_overview(doc: Document, ctx: Context, number: int) -> None:
@@ -272,15 +306,54 @@ def section_overview(doc: Document, ctx: Context, number: int) -> None:
     if not headlines:
         doc.p("overview.none", f"{ctx.period.span}暂无已报送的指标数据")
         return
+    locked = periods.is_locked(ctx.period.year, month, ctx.today)
+    missing = unreported(ctx)
+    provisional = not locked or bool(missing)
+    if provisional:
+        doc.p("overview.provisional", provisional_note(ctx, locked, missing))
     for h in headlines:
-        doc.p(f"overview.{h.indicator.code}", headline_sentence(h, ctx.who, month))
+        doc.p(f"overview.{h.indicator.code}", headline_sentence(h, ctx.who, month, provisional=provisional,
+                                                                  year=ctx.period.year))  # fmt: skip
     # The headline sums the members of the bulletin's groups in scope: say how many they are.
     members = Unit.objects.filter(ranking_groups__in=ctx.groups, is_active=True)
     if ctx.scope_unit is not None:
         members = members.filter(path__startswith=ctx.scope_unit.path)
     n = members.distinct().count()
-    table = at.Table(f"{ctx.who}主要指标完成情况（{ctx.period.span}，{n} 个排名单位）", overview_headers(month))
+    mark = "，暂计" if provisional else ""
+    table = at.Table(f"{ctx.who}主要指标完成情况（{ctx.period.span}，{n} 个排名单位{mark}）", overview_headers(month))
     doc.table("overview.table", table, rows=[overview_row(h, month) for h in headlines], label=0)
+
+
+def unreported(ctx: Context) -> list[str]:
+    """The units in scope that have reported none of the bulletin's due indicators (未报), in
+    the order of the rankings."""
+    missing: dict[int, str] = {}
+    reported: set[int] = set()
+    for e in ctx.entries:
+        for result in e.rankings:
+            if result.is_due:
+                reported.update(r.unit.pk for r in result.rows)
+                missing.update((u.pk, u.name) for u in result.missing if _unit_in_scope(u, ctx.scope_unit))
+    return [name for pk, name in missing.items() if pk not in reported]
+
+
+def _unit_in_scope(unit: Unit, scope_unit: Unit | None) -> bool:
+    return scope_unit is None or unit.path.startswith(scope_unit.path)
+
+
+def provisional_note(ctx: Context, locked: bool, missing: list[str]) -> str:
+    """截至X月X日，N 个应报单位中 M 个已报送（the analytics pages' count, `reporting_progress`）…"""
+    from tuijin.indicators import queries as indicator_queries  # read on use, as the pages do
+
+    today = ctx.today or timezone.localdate()
+    units = Unit.objects.filter(is_active=True, pk__in=Unit.objects.filter(ranking_groups__in=ctx.groups).values("pk"))
+    if ctx.scope_unit is not None:
+        units = units.filter(path__startswith=ctx.scope_unit.path)
+    progress = indicator_queries.reporting_progress(units, None, ctx.period.year, ctx.period.month, today=today)
+    return phrases.provisional_sentence(
+        as_of_month=today.month, as_of_day=today.day, reported=progress.reported, expected=progress.expected,
+        missing=missing, locked=locked,
+    )  # fmt: skip
 
 
 def section_rankings(doc: Document, ctx: Context, number: int) -> None:
@@ -297,7 +370,8 @@ def section_rankings(doc: Document, ctx: Context, number: int) -> None:
                     continue  # nothing reported in the group (e.g. a figure the projects feed later)
                 key = f"{e.indicator.code}.{result.group.code}"
                 doc.p(f"rank.{key}", ranking_paragraph(result))
-                title = f"{e.indicator.name}（{result.group.name}，{ctx.period.span}）"
+                span = f"{ctx.period.year}年1—{result.data_month}月"  # a quarterly figure: its quarter end
+                title = f"{e.indicator.name}（{result.group.name}，{span}）"
                 doc.table(f"rank.{key}", at.Table(title, ranking_headers(e.indicator)), rows=ranking_rows(result))
                 if e.indicator.sums and result.group.pk not in charted and result.ranked_count:
                     charted.add(result.group.pk)  # one chart per group: its first summing indicator
@@ -309,17 +383,21 @@ def ranking_chart(result: analytics.Ranking) -> bytes:
     return charts.bars(
         title=f"{result.indicator.name}完成率（{result.group.name}）", labels=[r.unit.name for r in ranked],
         values=[float(r.completion * 100) if r.completion is not None else None for r in ranked],
-        colours=[r.rag for r in ranked], line=float(result.time_progress * 100), line_label="时序进度",
+        colours=[r.rag for r in ranked], line_label="时序进度",
+        line=float(analytics.period_time_progress(result.indicator, result.year, result.data_month) * 100),
     )  # fmt: skip
 
 
 def honour_lists(ctx: Context) -> list[tuple[str, str, list[str], list[str]]]:
-    """红黑榜 per (indicator, group): 红榜 = marked 前N and on pace; 黑榜 = marked 后N and behind pace."""
+    """红黑榜 per (indicator, group): 红榜 = named first (前N, or the first of a small group, see
+    `named`) and on pace; 黑榜 = named last and behind pace."""
     out = []
     for e in ctx.entries:
         for result in e.rankings:
-            red = [r.unit.name for r in result.rows if r.is_top and (r.pace_gap is None or r.pace_gap >= 0)]
-            black = [r.unit.name for r in result.rows if r.is_bottom and r.pace_gap is not None and r.pace_gap < 0]
+            top, bottom = named(result)
+            red = [r.unit.name for r in result.rows if r.unit.pk in top and (r.pace_gap is None or r.pace_gap >= 0)]
+            black = [r.unit.name for r in result.rows
+                     if r.unit.pk in bottom and r.pace_gap is not None and r.pace_gap < 0]  # fmt: skip
             if red or black:
                 out.append((e.indicator.name, result.group.name, red, black))
     return out
@@ -334,8 +412,10 @@ def section_honours(doc: Document, ctx: Context, number: int) -> None:
         red=[n for n, _ in red.most_common()], black=[n for n, _ in black.most_common()]
     ))  # fmt: skip
     n = at.chinese_number(analytics.mark_n())
+    small = at.chinese_number(2 * analytics.mark_n() + 1)
     table = at.Table(
-        f"红黑榜（红榜：前{n}且进度达标；黑榜：后{n}且滞后于时序进度）", ["指标", "排名组", "红榜", "黑榜"]
+        f"红黑榜（红榜：前{n}且进度达标，黑榜：后{n}且滞后于时序进度；排名单位不足{small}个的组以第一、末位计）",
+        ["指标", "排名组", "红榜", "黑榜"],
     )
     for name, group, reds, blacks in lists:
         table.rows.append([at.text(name), at.text(group), at.text("、".join(reds) or at.DASH),
@@ -357,7 +437,7 @@ def draft(
     ctx = Context(
         period, scope_unit, groups, rankings(groups, period.year, period.month, selection.get("indicators")),
         subject(scope_unit),
-        stats.as_of(period.year, period.month, today),
+        stats.as_of(period.year, period.month, today), today,
     )  # fmt: skip
     from tuijin.bulletins import sections_liaison  # the liaison and supervision apps, read on use
 

@@ -78,6 +78,11 @@ class Bulletin(models.Model):
     docx_sha256 = models.CharField(max_length=64, blank=True)
     pdf = models.FileField(_("PDF 文件"), upload_to=pdf_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # 发文字号 (示督通〔2026〕12号): the year and the sequence, numbered per year at publishing and
+    # never reused (`services.bulletin_publish`; the constraint below holds it).
+    doc_year = models.PositiveSmallIntegerField(_("发文年度"), null=True, blank=True)
+    doc_seq = models.PositiveIntegerField(_("发文序号"), null=True, blank=True)
+    doc_number = models.CharField(_("发文字号"), max_length=60, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -104,6 +109,7 @@ class Bulletin(models.Model):
                 condition=Q(number=1),
                 name="bulletin_one_per_period_and_scope",
             ),
+            models.UniqueConstraint(fields=["doc_year", "doc_seq"], name="bulletin_doc_number_once"),
             models.CheckConstraint(
                 condition=Q(period_type="month", period__gte=1, period__lte=12)
                 | Q(period_type="quarter", period__gte=1, period__lte=4),

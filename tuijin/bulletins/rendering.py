@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -54,11 +55,20 @@ def font_dir() -> Path:
 
 
 def docx(doc: dict, charts: dict[str, bytes]) -> bytes:
+    """The bulletin in the official form: 版头 (when the document carries its `official` part),
+    title, 主送, the text, 署名 and 成文日期, 版记; a draft marked 草稿 on every page."""
     out = layout.new_document()
+    official = doc.get("official") or {}
+    if doc.get("draft"):
+        layout.add_draft_mark(out)
+    if official:
+        layout.add_masthead(out, official["mark"], official["number"])
     layout.add_title(out, doc["title"])
     if doc.get("subtitle"):
         layout.add_paragraph(out, doc["subtitle"], indent=False, align="center", font=layout.HEADING2_FONT)
         layout.add_blank(out)
+    if official.get("recipients"):
+        layout.add_recipients(out, official["recipients"])
     _changes_docx(out, doc.get("changes") or [])
     for item in doc["items"]:
         kind = item["type"]
@@ -73,7 +83,11 @@ def docx(doc: dict, charts: dict[str, bytes]) -> bytes:
         elif kind == "chart" and item["key"] in charts:
             layout.add_picture(out, charts[item["key"]])
             layout.add_caption(out, item["title"])
-    if doc.get("date"):
+    if official and doc.get("date"):
+        layout.add_signature(out, official["organ"], doc["date"])
+        layout.add_colophon(out, copy_to=official.get("copy_to", ""), printer=official["organ"],
+                            printed_on=doc["date"])  # fmt: skip
+    elif doc.get("date"):
         layout.add_blank(out)
         layout.add_date(out, doc["date"])
     return layout.to_bytes(out)
@@ -108,6 +122,7 @@ colgroup { display: table-column-group } col { display: table-column }
 thead { display: table-header-group } tbody { display: table-row-group }
 tr { display: table-row } th, td { display: table-cell; vertical-align: middle }
 th { font-weight: bold }
+br::before { content: "\\A"; white-space: pre-line }
 """
 CHART_SCHEME = "chart:"
 
@@ -146,7 +161,15 @@ def _classes(align: str, cell) -> str:
     return " ".join(c for c in (align, rag or "") if c)
 
 
+# The one space the sentences put around a figure ("2,117.5 亿元") stretches when WeasyPrint
+# justifies a line (a no-break space too); printed Chinese sets figures without it, so the PDF
+# drops it between a figure and a Chinese character (the .docx keeps the text as edited).
+FIGURE_SPACE = re.compile(r"(?<=[\d%]) (?=[\u3000-\u9fff])|(?<=[\u3000-\u9fff]) (?=[\d-])")
+
+
 def _print_item(item: dict) -> dict:
+    if item["type"] == "p":
+        return {**item, "text": FIGURE_SPACE.sub("", item["text"])}
     if item["type"] == "chart":
         return {**item, "src": CHART_SCHEME + item["key"]}
     if item["type"] == "table":
@@ -158,8 +181,18 @@ def html(doc: dict, charts: dict[str, bytes]) -> str:
     items = [_print_item(i) for i in doc["items"] if i["type"] != "chart" or i["key"] in charts]
     changes = doc.get("changes") or []
     table = print_table({"headers": CHANGE_HEADERS, "rows": _change_rows(changes)}) if changes else None
-    context = {"doc": {**doc, "items": items}, "changes": table, "faces": font_faces(), "fonts": font_family()}
+    official = doc.get("official") or {}
+    context = {"doc": {**doc, "items": items}, "changes": table, "faces": font_faces(), "fonts": font_family(),
+               "official": official, "title_lines": layout.title_lines(doc["title"]),
+               "mark_size": f"{layout.mark_size(official['mark']).pt:g}" if official else "",
+               "signature": _signature(official.get("organ", ""), doc.get("date", ""))}  # fmt: skip
     return render_to_string("bulletins/print.html", context)
+
+
+def _signature(organ: str, date: str) -> dict:
+    """The right indents (in ems) of 署名 and 成文日期, as `layout.add_signature` sets them."""
+    sign_right, date_right = layout.signature_indents(organ, date)
+    return {"organ": f"{sign_right:g}", "date": f"{date_right:g}"}
 
 
 @functools.cache

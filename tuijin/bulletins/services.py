@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuijin.audit.services import AuditAction, record
-from tuijin.bulletins import document, drafting, queries, rendering
+from tuijin.bulletins import conf, document, drafting, queries, rendering
 from tuijin.bulletins.models import Block, Bulletin, BulletinRead, Chart, PeriodType, Status
 from tuijin.core.concurrency import lock_current
 from tuijin.orgs import policy
@@ -29,6 +29,28 @@ from tuijin.orgs.models import Unit, User
 
 MAX_TEXT = 4000
 EXISTS = gettext_lazy("该期间和范围的通报已存在；更正请在已发布的通报上生成新版本。")
+DRAFT_EXISTS = gettext_lazy("该期间和范围已有未发布的通报草稿，请打开草稿修改后发布。")
+PUBLISHED_EXISTS = gettext_lazy("该期间和范围的通报已发布；更正请在已发布的通报上生成新版本。")
+
+
+class BulletinExists(ValidationError):
+    """The period and scope have a bulletin already: `existing` is its latest version (a draft to
+    finish, or the published one to correct), for the page to link to."""
+
+    def __init__(self, existing: Bulletin | None):
+        self.existing = existing
+        message = EXISTS if existing is None else DRAFT_EXISTS if existing.is_draft else PUBLISHED_EXISTS
+        super().__init__(message, code="exists")
+
+
+def _existing(period_type: str, year: int, period: int, scope_unit: Unit | None) -> Bulletin | None:
+    first = Bulletin.objects.filter(period_type=period_type, year=year, period=period, scope_unit=scope_unit,
+                                    number=1).first()  # fmt: skip
+    if first is None:
+        return None
+    return Bulletin.objects.filter(series=first.series).order_by("-number").first()
+
+
 NOTIFY_KIND = "bulletin.published"
 
 
@@ -84,9 +106,8 @@ def bulletin_create(
     _require_manage(actor, scope_unit)
     p = validate_period(period_type, year, period)
     selection = validate_selection(indicators, groups)
-    same = Bulletin.objects.filter(period_type=period_type, year=year, period=period, scope_unit=scope_unit)
-    if same.exists():
-        raise ValidationError(EXISTS)
+    if existing := _existing(period_type, year, period, scope_unit):
+        raise BulletinExists(existing)
     doc = drafting.draft(period=p, scope_unit=scope_unit, selection=selection, today=today)
     with transaction.atomic():
         try:
@@ -97,7 +118,7 @@ def bulletin_create(
                     content=doc.as_content(subtitle=_subtitle(p, scope_unit)), created_by=actor,
                 )  # fmt: skip
         except IntegrityError:
-            raise ValidationError(EXISTS) from None
+            raise BulletinExists(_existing(period_type, year, period, scope_unit)) from None
         _write_draft(bulletin, doc)
         record(actor=actor, action=AuditAction.CREATE, obj=bulletin,
                changes={"period": [None, p.label], "scope": [None, drafting.subject(scope_unit)]})  # fmt: skip
@@ -168,10 +189,32 @@ def resolved(bulletin: Bulletin) -> dict:
     texts = dict(bulletin.blocks.values_list("key", "text"))
     items = [{**item, "text": texts.get(item["key"], item["text"])} if item["type"] == "p" else item
              for item in bulletin.content.get("items", [])]  # fmt: skip
-    doc = {"title": bulletin.title, "subtitle": bulletin.content.get("subtitle", ""), "date": "", "items": items}
+    doc = {"title": bulletin.title, "subtitle": bulletin.content.get("subtitle", ""), "date": "", "items": items,
+           "official": official(None), "draft": True}  # fmt: skip
     if bulletin.previous_id:
         doc["changes"] = document.changes(bulletin.previous.snapshot.get("items", []), items)
     return doc
+
+
+def doc_number(year: int | None, seq: int | None) -> str:
+    """示督通〔2026〕12号; a draft's number is left blank (示督通〔2026〕  号) until it is published."""
+    year = year or timezone.localdate().year
+    return f"{conf.number_prefix()}〔{year}〕{seq if seq else '\u3000\u3000'}号"
+
+
+def official(number: str | None) -> dict:
+    """The parts of the official form (GB/T 9704) the files print around the text: the 版头's organ
+    mark and 文号, 主送, the signing organ and the 版记's 抄送 (frozen in the snapshot at publishing)."""
+    return {"mark": conf.organ_mark(), "number": number or doc_number(None, None), "organ": conf.organ(),
+            "recipients": conf.main_recipients(), "copy_to": conf.copy_to()}  # fmt: skip
+
+
+def _next_doc_seq(year: int) -> int:
+    """The next 发文序号 of `year`, with the year's numbered bulletins locked (in pk order), so two
+    publications never take one number; the unique constraint is the backstop."""
+    numbered = Bulletin.objects.select_for_update().filter(doc_year=year).order_by("pk")
+    last = max((b.doc_seq or 0 for b in numbered.only("pk", "doc_seq")), default=0)
+    return last + 1
 
 
 def chart_pngs(bulletin: Bulletin) -> dict[str, bytes]:
@@ -192,7 +235,11 @@ def bulletin_publish(*, actor: User, bulletin: Bulletin, expected_version: int |
         if fresh.previous_id and fresh.previous.status != Status.PUBLISHED:
             raise ValidationError(_("上一版本尚未发布。"))
         now = timezone.now()
-        snapshot = {**resolved(fresh), "date": chinese_date(timezone.localdate(now))}
+        fresh.doc_year = timezone.localdate(now).year
+        fresh.doc_seq = _next_doc_seq(fresh.doc_year)
+        fresh.doc_number = doc_number(fresh.doc_year, fresh.doc_seq)
+        snapshot = {**resolved(fresh), "date": chinese_date(timezone.localdate(now)), "draft": False,
+                    "official": official(fresh.doc_number)}  # fmt: skip
         charts = chart_pngs(fresh)
         snapshot["charts"] = {key: sha256(png) for key, png in charts.items()}
         fresh.changes = snapshot.get("changes", [])
@@ -204,7 +251,8 @@ def bulletin_publish(*, actor: User, bulletin: Bulletin, expected_version: int |
         fresh.version += 1
         fresh.save()
         record(actor=actor, action=AuditAction.TRANSITION, obj=fresh,
-               changes={"status": [Status.DRAFT, Status.PUBLISHED], "docx_sha256": [None, fresh.docx_sha256],
+               changes={"status": [Status.DRAFT, Status.PUBLISHED], "doc_number": [None, fresh.doc_number],
+                        "docx_sha256": [None, fresh.docx_sha256],
                         "pdf_sha256": [None, fresh.pdf_sha256]})  # fmt: skip
         _notify(fresh)
     return fresh

@@ -78,6 +78,7 @@ def bulletin_create(request):
     year, month = periods.latest_locked_period()  # a bulletin reports a final month
     form = CreateForm(request.POST or None, user=request.user,
                       initial={"period_type": PeriodType.MONTH, "year": year, "period": month})  # fmt: skip
+    existing = None  # the bulletin a refused draft would have repeated, linked from the page
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -86,12 +87,15 @@ def bulletin_create(request):
                 scope_unit=data["scope"], indicators=[i.code for i in data["indicators"]],
                 groups=[g.code for g in data["groups"]],
             )  # fmt: skip
+        except services.BulletinExists as exc:
+            apply_validation_error(form, exc)
+            existing = exc.existing
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("通报草稿已生成，请审阅并修改文字后发布。"))
             return redirect("bulletins:detail", bulletin.pk)
-    return render(request, "bulletins/create.html", {"form": form})
+    return render(request, "bulletins/create.html", {"form": form, "existing": existing})
 
 
 @policy.permission("bulletin.view")

@@ -11,7 +11,14 @@ meeting minutes (会议纪要).
 - Page numbers "— 1 —" in 宋体 四号 (14 pt) at the foot, 7 mm below the type area: odd pages
   on the right, even pages on the left, one character in from the edge.
 - Tables: 仿宋_GB2312 四号 (14 pt) or smaller as columns grow, header row bold and repeated on
-  every page, a row never split across pages.
+  every page, a row never split across pages; column widths from content (`column_widths_pt`):
+  a code, a date or a number never breaks, so a column is at least as wide as its longest one.
+- 版头 (`add_masthead`): the red 发文机关标志 35 mm below the type area's top, the 发文字号 two
+  lines below it, and the red separator line 4 mm under the 文号, as wide as the type area.
+- 主送机关 flush left (`add_recipients`); 发文机关署名 and 成文日期 (`add_signature`): the name two
+  characters in from the right, the date's first character two to the right of the name's.
+- 版记 (`add_colophon`): 抄送 and 印发机关/印发日期 in 四号 between a thick first and last line
+  (0.35 mm) and a thin one between (0.25 mm). A draft carries a red 草稿 mark on every page.
 
 Each run names its font for every script (w:ascii, w:hAnsi, w:eastAsia, w:cs), so Word and WPS on
 a government desktop use the official fonts for Chinese and for digits alike.
@@ -27,6 +34,7 @@ a government desktop use the official fonts for Chinese and for digits alike.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
@@ -35,10 +43,10 @@ from xml.sax.saxutils import escape
 from django.http import HttpResponse
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Length, Mm, Pt
+from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import Table
 
 from tuijin.core.text import strip_control
@@ -146,13 +154,162 @@ def _page_number(paragraph, align) -> None:
 # --- paragraphs ----------------------------------------------------------------------------------
 
 
+# 20 characters of 二号 fill the type area exactly; 19 leaves room for digits wider than half an em.
+TITLE_PER_LINE = int(TYPE_WIDTH.pt // TITLE_SIZE.pt) - 1
+BREAK_AFTER = "月的和与及、"  # a title line may end after these (一个词的末尾), never inside a number
+
+
+def title_lines(text: str, per_line: int = TITLE_PER_LINE) -> list[str]:
+    """The title in lines of at most `per_line` characters (in ems, digits half), broken where a
+    phrase ends and balanced, so that no line is a lone character or two ("通报" never alone)."""
+    ems = text_width(text) / 2
+    if ems <= per_line:
+        return [text]
+    lines = -(-int(ems) // per_line)
+    target = ems / lines
+    best, best_cost = None, None
+    for i in range(1, len(text)):
+        head = text_width(text[:i]) / 2
+        if head > per_line or text_width(text[i:]) / 2 > per_line * (lines - 1):
+            continue
+        if text[i - 1].isdigit() and text[i].isdigit():
+            continue
+        cost = abs(head - target) - (3 if text[i - 1] in BREAK_AFTER else 0)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = i, cost
+    if best is None:
+        return [text]
+    return [text[:best], *title_lines(text[best:], per_line)]
+
+
 def add_title(doc, text: str):
+    """The title in 小标宋 二号, centred, broken into balanced lines (`title_lines`)."""
     paragraph = doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _exact(paragraph, TITLE_LINE_SPACING)
     paragraph.paragraph_format.space_after = LINE_SPACING  # 标题下空一行
-    set_font(paragraph.add_run(strip_control(text)), TITLE_FONT, TITLE_SIZE)
+    for i, line in enumerate(title_lines(strip_control(text))):
+        run = paragraph.add_run()
+        if i:
+            run.add_break()
+        run.add_text(line)
+        set_font(run, TITLE_FONT, TITLE_SIZE)
     return paragraph
+
+
+# --- the official form (版头, 主送, 署名, 版记) ---------------------------------------------------
+
+RED = "FF0000"
+MARK_TOP = Mm(35)  # 发文机关标志上边缘至版心上边缘
+COLOPHON_SIZE = Pt(14)
+
+
+def _border(paragraph, side: str, *, size_eighths: int, colour: str = "000000", space_pt: int = 0) -> None:
+    """A rule on one side of a paragraph (the red separator line, the lines of the 版记)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.append(borders)
+    line = OxmlElement(f"w:{side}")
+    for key, value in (("w:val", "single"), ("w:sz", str(size_eighths)), ("w:space", str(space_pt)),
+                       ("w:color", colour)):  # fmt: skip
+        line.set(qn(key), value)
+    borders.append(line)
+
+
+def _colour(run, colour: str) -> None:
+    run.font.color.rgb = RGBColor.from_string(colour)
+
+
+def mark_size(mark: str) -> Length:
+    """The organ mark as large as fits the type area on one line, between 二号 and 36 pt."""
+    return Pt(max(22, min(36, int(TYPE_WIDTH.pt / max(text_width(mark) / 2, 1)))))
+
+
+def add_masthead(doc, mark: str, number: str):
+    """版头: the red 发文机关标志 (小标宋), the 发文字号 two lines below it, the red line under it."""
+    size = mark_size(mark)
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _exact(head, Pt(size.pt + 8))
+    head.paragraph_format.space_before = MARK_TOP
+    head.paragraph_format.space_after = LINE_SPACING * 2  # 标志下空二行
+    run = head.add_run(strip_control(mark))
+    set_font(run, TITLE_FONT, size)
+    _colour(run, RED)
+    numbered = add_paragraph(doc, number, indent=False, align="center")
+    _border(numbered, "bottom", size_eighths=12, colour=RED, space_pt=11)  # 4 mm below the 文号
+    numbered.paragraph_format.space_after = LINE_SPACING * 2  # 红线下空二行 to the title
+    return head, numbered
+
+
+def add_draft_mark(doc, text: str = "草稿"):
+    """A red mark at the head of every page of a draft (it must not be printed as issued)."""
+    section = doc.sections[0]
+    for header in (section.header, section.even_page_header):
+        paragraph = header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = paragraph.add_run(strip_control(text))
+        set_font(run, HEADING1_FONT, BODY_SIZE, bold=True)
+        _colour(run, RED)
+
+
+def add_recipients(doc, text: str):
+    """主送机关: flush left below the title, ending with a full-width colon."""
+    return add_paragraph(doc, text.rstrip("：:") + "：", indent=False, align="left")
+
+
+def _ems(text: str) -> float:
+    return text_width(text) / 2
+
+
+def signature_indents(organ: str, date: str) -> tuple[float, float]:
+    """The right indents in ems of 署名 and 成文日期 (see `add_signature`)."""
+    date_right = _ems(organ) - _ems(date)  # where the name sits two characters in from the edge
+    if date_right < 2:
+        return 2 + (2 - date_right), 2.0
+    return 2.0, date_right
+
+
+def add_signature(doc, organ: str, date: str):
+    """发文机关署名 two characters in from the right, 成文日期 below it starting two characters to
+    the right of the name's first; a date longer than that moves the name left instead (GB/T
+    9704-2012 7.3.5.2, 不加盖印章)."""
+    add_blank(doc)
+    sign_right, date_right = signature_indents(organ, date)
+    signature = add_paragraph(doc, organ, indent=False, align="right")
+    signature.paragraph_format.right_indent = Length(int(BODY_SIZE * sign_right))
+    dated = add_paragraph(doc, date, indent=False, align="right")
+    dated.paragraph_format.right_indent = Length(int(BODY_SIZE * date_right))
+    return signature, dated
+
+
+def add_colophon(doc, *, copy_to: str, printer: str, printed_on: str):
+    """版记: 抄送 (左右各空一字, ending with 。) and 印发机关 / 印发日期 (左空一字 / 右空一字, 印发)
+    between a thick first and last line and a thin one between."""
+    add_blank(doc)
+    parts = []
+    if copy_to:
+        cc = doc.add_paragraph()
+        _exact(cc)
+        fmt = cc.paragraph_format
+        fmt.left_indent, fmt.right_indent = COLOPHON_SIZE, COLOPHON_SIZE
+        set_font(cc.add_run(strip_control(f"抄送：{copy_to.rstrip('。')}。")), BODY_FONT, COLOPHON_SIZE)
+        _border(cc, "top", size_eighths=8)  # 0.35 mm ≈ 1 pt
+        _border(cc, "bottom", size_eighths=6)  # 0.25 mm ≈ 0.75 pt
+        parts.append(cc)
+    printed = doc.add_paragraph()
+    _exact(printed)
+    fmt = printed.paragraph_format
+    fmt.left_indent, fmt.right_indent = COLOPHON_SIZE, COLOPHON_SIZE
+    fmt.tab_stops.add_tab_stop(Length(TYPE_WIDTH - COLOPHON_SIZE * 2), WD_TAB_ALIGNMENT.RIGHT)
+    set_font(printed.add_run(strip_control(f"{printer}\t{printed_on}印发")), BODY_FONT, COLOPHON_SIZE)
+    if not copy_to:
+        _border(printed, "top", size_eighths=8)
+    _border(printed, "bottom", size_eighths=8)
+    parts.append(printed)
+    return parts
 
 
 def add_heading(doc, text: str, level: int = 1):
@@ -248,12 +405,54 @@ def _column_widths(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> li
     return widths
 
 
+CELL_PADDING_PT = 7  # 3 pt each side and the rules
+NARROW_EM = 0.6  # a digit or a Latin letter, with room to spare (Noto's are 0.5–0.56 em)
+UNBREAKABLE = re.compile(r"[\x21-\x7e\u00b7\u2014\u2013%]+")  # codes, dates, figures: one word each
+
+
+def _ems_of(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else NARROW_EM for ch in text)
+
+
+def _min_ems(text: str, *, header: bool) -> float:
+    """The narrowest a cell may be: its longest code, date or figure (never broken) or, for Chinese
+    text, two characters (a header wraps, at most into 4 lines)."""
+    words = [_ems_of(w) for w in UNBREAKABLE.findall(text)]
+    cjk = 2.0 if any(unicodedata.east_asian_width(ch) in "WF" for ch in text) else 0.0
+    if header:
+        cjk = max(cjk, -(-_ems_of(text) // 4))
+    return max([cjk, *words])
+
+
+def column_widths_pt(headers: Sequence[str], rows: Sequence[Sequence[Cell]], size: Length,
+                     total: Length = TYPE_WIDTH) -> list[float]:  # fmt: skip
+    """Each column's width in points, from its content at `size`: every column gets at least its
+    longest unbreakable word (a project code, a date, a figure) and its header in four lines; the
+    rest of the width goes to the columns whose text would wrap, after how much they hold. Where
+    even the minimums do not fit, they are scaled down together (the smaller type of wide tables
+    makes that rare)."""
+    em = size.pt
+    minimum, natural = [], []
+    for i, header in enumerate(headers):
+        texts = [cell_text(row[i]) for row in rows if i < len(row)]
+        low = max([_min_ems(header, header=True), *(_min_ems(t, header=False) for t in texts)])
+        wide = max([-(-_ems_of(header) // 2), *(_ems_of(t) for t in texts)])
+        minimum.append(low * em + CELL_PADDING_PT)
+        natural.append(max(low, wide) * em + CELL_PADDING_PT)
+    room = total.pt
+    if sum(natural) <= room:
+        return [w * room / sum(natural) for w in natural]
+    if sum(minimum) >= room:
+        return [w * room / sum(minimum) for w in minimum]
+    spare, wants = room - sum(minimum), [n - m for n, m in zip(natural, minimum, strict=True)]
+    return [m + spare * w / sum(wants) for m, w in zip(minimum, wants, strict=True)]
+
+
 def column_shares(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> list[float]:
-    """Each column's share of the table's width, after its widest text: the .docx and the .pdf of a
-    bulletin lay their tables out alike, and a long name no longer squeezes the figures."""
-    widths = [w + 2 for w in _column_widths(headers, rows)]  # one em of cell padding
-    total = sum(widths)
-    return [w / total for w in widths]
+    """Each column's share of the table's width (`column_widths_pt` at the table's size): the .docx
+    and the .pdf of a bulletin lay their tables out alike."""
+    widths = column_widths_pt(headers, rows, table_size(len(headers)))
+    return [w / sum(widths) for w in widths]
 
 
 def column_alignments(headers: Sequence[str], rows: Sequence[Sequence[Cell]],
@@ -295,7 +494,7 @@ def add_table(doc, headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, si
     if widths_mm:
         twips = [int(Mm(w).twips) for w in widths_mm]
     else:
-        twips = [int(TYPE_WIDTH.twips * share) for share in column_shares(headers, rows)]
+        twips = [int(w * 20) for w in column_widths_pt(headers, rows, size)]
     align = column_alignments(headers, rows, numeric)
     parts = [
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(twips)}" w:type="dxa"/>'
