@@ -9,6 +9,8 @@ kind is in `tuijin.projects.views_progress`. Thin: parse, call the state machine
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -30,7 +32,7 @@ from tuijin.indicators.views_reporting import PAGE_SIZE, fill_url, own_unit
 from tuijin.orgs import policy
 
 
-class CorrectionPages:
+class CorrectionPages(ABC):
     """The four pages of one kind of correction; views are made when the instance is."""
 
     flow: corrections.Flow
@@ -43,21 +45,21 @@ class CorrectionPages:
     reject_url: str
     approved_message: str
 
+    @abstractmethod
     def row(self, request, **kwargs) -> models.Model:
         """The row the request form corrects, from the URL; 404 outside the user's scope."""
-        raise NotImplementedError
 
+    @abstractmethod
     def initial(self, row: models.Model) -> dict:
         """The form's initial figures: what the row holds now."""
-        raise NotImplementedError
 
+    @abstractmethod
     def back_url(self, row: models.Model) -> str:
         """Where the requester goes back to (and lands after asking)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def form_context(self, row: models.Model) -> dict:
         """What the kind's form template names (the row, by its own name)."""
-        raise NotImplementedError
 
     def __init__(self) -> None:
         decide = policy.permission(self.flow.decider)

@@ -16,6 +16,7 @@ and every step is audited (CREATE for a request, TRANSITION for a decision).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -34,7 +35,7 @@ from tuijin.orgs.models import Unit, User
 MAX_TEXT = 2000  # a reason or a decision note
 
 
-class Flow:
+class Flow(ABC):
     """One kind of correction; a subclass names its parts and supplies the hooks."""
 
     model: type[Correction]
@@ -43,21 +44,21 @@ class Flow:
     open_message: str  # the row's period is not locked yet: edit it directly
     pending_message: str  # a request for the row is already waiting
 
+    @abstractmethod
     def require_requester(self, actor: User, row: models.Model) -> None:
         """Refuse (PermissionDenied) an actor who may not ask to correct `row`."""
-        raise NotImplementedError
 
+    @abstractmethod
     def check(self, row: models.Model, proposed: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """The proposed figures as stored, and the errors by field (none: an empty dict)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def created(self, row: models.Model, proposed: dict[str, Any]) -> dict[str, Any]:
         """What the request's audit event records (besides its reason, the event's note)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def apply(self, *, actor: User, correction: Correction) -> None:
         """Write the approved figures to the locked row, with its revision and audit event."""
-        raise NotImplementedError
 
     def unit_of(self, correction: Correction) -> Unit:
         """The unit whose decider may decide `correction` (its `unit_path`, followed)."""
