@@ -11,6 +11,7 @@ from docx.shared import Mm, Pt
 from tests.bulletins.support import YEAR, june
 from tuijin.bulletins import rendering, services
 from tuijin.core import docx_layout as layout
+from tuijin.core import docx_tables
 
 FONT_ATTRIBUTES = [qn(a) for a in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")]
 
@@ -36,7 +37,7 @@ def test_every_run_names_its_font_for_every_script():
     layout.add_title(doc, "标题")
     layout.add_heading(doc, "一、总体情况", level=1)
     layout.add_paragraph(doc, "正文 2026 年", bold_lead="一是")
-    layout.add_table(doc, ["单位", "完成率"], [["甲县", {"t": "52.0%", "rag": "red"}]], numeric=[False, True])
+    docx_tables.add_table(doc, ["单位", "完成率"], [["甲县", {"t": "52.0%", "rag": "red"}]], numeric=[False, True])
     out = _read(doc)
     runs = [r for p in out.paragraphs for r in p.runs] + [
         r for t in out.tables for c in t._cells for p in c.paragraphs for r in p.runs
@@ -50,20 +51,20 @@ def test_every_run_names_its_font_for_every_script():
 
 
 def test_table_sizes_step_down_with_the_columns_and_never_exceed_si_hao():
-    assert [layout.table_size(n).pt for n in (3, 6, 7, 10, 12)] == [14, 14, 12, 10.5, 9]
+    assert [docx_tables.table_size(n).pt for n in (3, 6, 7, 10, 12)] == [14, 14, 12, 10.5, 9]
     with pytest.raises(ValueError, match="14 pt"):
-        layout.add_table(layout.new_document(), ["a"], [["b"]], size=Pt(16))
+        docx_tables.add_table(layout.new_document(), ["a"], [["b"]], size=Pt(16))
 
 
 def test_columns_share_the_width_after_their_widest_text():
     headers = ["名次", "单位", "本期值（亿元）"]
     rows = [["1", "经济技术开发区", "115,588.9"], ["2", "甲县", "7.5"]]
-    shares = layout.column_shares(headers, rows)
+    shares = docx_tables.column_shares(headers, rows)
     assert sum(shares) == pytest.approx(1)
     assert shares[1] > shares[2] > shares[0]  # 7 Chinese characters > 9 digits > a rank (its header: 2 characters)
-    assert layout.column_alignments(headers, rows, [False, False, True]) == ["center", "center", "right"]
+    assert docx_tables.column_alignments(headers, rows, [False, False, True]) == ["center", "center", "right"]
     prose = [["1", "征迁扫尾" * 12]]
-    assert layout.column_alignments(["序号", "事项"], prose) == ["center", "left"]  # wrapping text reads left
+    assert docx_tables.column_alignments(["序号", "事项"], prose) == ["center", "left"]  # wrapping text reads left
 
 
 def test_the_bulletin_tables_repeat_their_header_and_keep_rows_whole(cast, catalogue):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from tuijin.assessment import explain
 from tuijin.assessment.models import Result, ResultLine, Scheme
 from tuijin.assessment.queries import ResultsTable
-from tuijin.core import docx_layout
+from tuijin.core import docx_layout, docx_tables
 from tuijin.core.excel import add_sheet, append_row, style_header
 from tuijin.indicators import analytics_tables as tables
 
@@ -82,7 +82,7 @@ def report(table: ResultsTable, lines: list[ResultLine]):
     ranking = ranking_table(table)
     docx_layout.add_caption(doc, ranking.title)
     numeric = [i != 1 for i in range(len(ranking.headers))]  # every column but the unit's name
-    docx_layout.add_table(doc, ranking.headers, [[c.text for c in row] for row in ranking.rows], numeric=numeric)
+    docx_tables.add_table(doc, ranking.headers, [[c.text for c in row] for row in ranking.rows], numeric=numeric)
     docx_layout.add_heading(doc, _("二、得分说明"), level=1)
     by_result: dict[int, list[ResultLine]] = {}
     for line in lines:

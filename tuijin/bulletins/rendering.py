@@ -15,7 +15,7 @@ Speed (bench/bench_bulletin.py, a province's bulletin of 29 tables): the PDF tak
 WeasyPrint's own user-agent stylesheet is swapped for `PRINT_UA_CSS` (matching its rules
 against every cell cost ~0.9 s), the charts come from memory through the fetcher instead of
 base64 in the page, and tables use a fixed layout with the .docx's widths
-(`core.docx_layout.column_shares`).
+(`core.docx_tables.column_shares`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from PIL import ImageFile
 
 from tuijin.core import docx_layout as layout
+from tuijin.core import docx_tables
 
 log = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per page otherwise
@@ -78,7 +79,7 @@ def docx(doc: dict, charts: dict[str, bytes]) -> bytes:
             layout.add_paragraph(out, item["text"])
         elif kind == "table":
             layout.add_caption(out, item["title"])
-            layout.add_table(out, item["headers"], item["rows"], numeric=item["numeric"])
+            docx_tables.add_table(out, item["headers"], item["rows"], numeric=item["numeric"])
             layout.add_blank(out)
         elif kind == "chart" and item["key"] in charts:
             layout.add_picture(out, charts[item["key"]])
@@ -105,7 +106,7 @@ def _changes_docx(out, changes: list[dict]) -> None:
         return
     layout.add_heading(out, "更正说明", level=1)
     layout.add_paragraph(out, f"本版较上一版共有 {len(changes)} 处变化：")
-    layout.add_table(out, CHANGE_HEADERS, _change_rows(changes))
+    docx_tables.add_table(out, CHANGE_HEADERS, _change_rows(changes))
     layout.add_blank(out)
 
 
@@ -145,12 +146,18 @@ def print_table(item: dict) -> dict:
     (WeasyPrint lays a fixed table out in one pass, far faster than sizing every cell) and each
     cell's class (its column's alignment, its traffic-light colour)."""
     headers, rows = item["headers"], item["rows"]
-    align = [ALIGN_CLASS[a] for a in layout.column_alignments(headers, rows, item.get("numeric"))]
-    cells = [[{"t": layout.cell_text(c), "class": _classes(a, c)} for c, a in zip(row, align, strict=False)]
+    align = [ALIGN_CLASS[a] for a in docx_tables.column_alignments(headers, rows, item.get("numeric"))]
+    cells = [[{"t": docx_tables.cell_text(c), "class": _classes(a, c)} for c, a in zip(row, align, strict=False)]
              for row in rows]  # fmt: skip
-    widths = [f"{100 * share:.2f}%" for share in layout.column_shares(headers, rows)]
-    size = layout.table_size(len(headers))
-    return {**item, "widths": widths, "rows": cells, "size": f"{size.pt:g}", "line": f"{layout.table_line(size).pt:g}"}
+    widths = [f"{100 * share:.2f}%" for share in docx_tables.column_shares(headers, rows)]
+    size = docx_tables.table_size(len(headers))
+    return {
+        **item,
+        "widths": widths,
+        "rows": cells,
+        "size": f"{size.pt:g}",
+        "line": f"{docx_tables.table_line(size).pt:g}",
+    }
 
 
 ALIGN_CLASS = {"right": "r", "left": "l", "center": ""}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from tuijin.core import docx_layout as layout
+from tuijin.core import docx_tables
 from tuijin.meetings import queries
 from tuijin.meetings.models import Meeting
 
@@ -46,7 +47,7 @@ def build(meeting: Meeting, user):
         rows = [[d.order, d.text, d.owner_unit.name, _date(d.deadline),
                  "、".join(_("督办第%(n)d号") % {"n": a.pk} for a in d.assignments.all())]
                 for d in decisions]  # fmt: skip
-        layout.add_table(doc, [_("序号"), _("事项"), _("责任单位"), _("完成时限"), _("督办")], rows,
+        docx_tables.add_table(doc, [_("序号"), _("事项"), _("责任单位"), _("完成时限"), _("督办")], rows,
                          widths_mm=(14, 72, 30, 26, 14))  # fmt: skip
     layout.add_paragraph(doc, "")
     layout.add_paragraph(doc, meeting.organizer.name, indent=False, align="right")
