@@ -27,7 +27,7 @@ SETTINGS = Settings(
     Setting(
         "AUDIT_RETENTION_DAYS", 0,
         also(integer(), lambda days: days == 0 or days >= 180, "must be 0 (keep all) or at least 180"),
-        env="AUDIT_RETENTION_DAYS",
+        env="AUDIT_RETENTION_DAYS", refused_when_read=False,  # retention.py holds a shorter one to 180 days
         help="审计记录保留天数（0：永久；至少 180，等保）；更早的由 `manage.py audit_archive` 归档后删除",
     ),
     Setting(

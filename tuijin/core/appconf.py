@@ -134,6 +134,7 @@ class Setting:
     rule: Rule
     help: str
     env: str = ""  # the environment variable(s) tuijin/settings.py sets it from, for the documentation
+    refused_when_read: bool = True  # False: only the check reports it (the reader copes with a bad value)
 
     @property
     def setting(self) -> str:
@@ -165,7 +166,7 @@ class Settings:
         except KeyError:
             raise AttributeError(f"the {self.app} app declares no setting {name}") from None
         value = setting.current()
-        if problem := setting.rule(setting.setting, value):
+        if setting.refused_when_read and (problem := setting.rule(setting.setting, value)):
             raise ImproperlyConfigured(f"{problem[1]} ({problem[0]}, see docs/settings.md)")
         return value
 
