@@ -14,36 +14,16 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from tuijin.core import env as strict
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
-def _strict_bool(name: str, default: bool) -> bool:
-    # django-environ treats any unknown word as False; a typo in DEBUG must not pass silently.
-    raw = env.str(name, default=str(default)).strip().lower()
-    if raw in {"1", "true", "yes", "on"}:
-        return True
-    if raw in {"0", "false", "no", "off", ""}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
-
-
-def _strict_int(name: str, default: int, minimum: int = 0) -> int:
-    # env.int accepts "-5"; a negative limit or count must stop start-up, not lock everyone out.
-    raw = env.str(name, default=str(default)).strip()
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
-    return value
-
-
-DEBUG = _strict_bool("DEBUG", False)
-TESTING = _strict_bool("TUIJIN_TESTING", False)
+DEBUG = strict.boolean("DEBUG", False)
+TESTING = strict.boolean("TUIJIN_TESTING", False)
 # Production unless explicitly running locally or under the test suite.
 PRODUCTION = not (DEBUG or TESTING)
 
@@ -226,62 +206,41 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after 5 failures for 15 minutes (等保 2.0 三级), per (username, client address): an
-# attacker elsewhere cannot lock a user out. One address failing LOGIN_IP_FAILURE_LIMIT times
-# across any usernames (password spraying) is locked for the same time. The client address is
-# read from X-Forwarded-For only as far as TRUSTED_PROXIES proxies vouch for it (0: REMOTE_ADDR;
-# 1 by default behind the TLS proxy), see tuijin.core.clientip. The security administrator can
-# release a lockout (登录锁定 page, audited).
-AXES_FAILURE_LIMIT = _strict_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=_strict_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+# attacker elsewhere cannot lock a user out (tuijin.orgs.lockout adds a per-address limit across
+# usernames; tuijin.core.clientip reads the address behind the trusted proxies). The security
+# administrator can release a lockout (登录锁定 page, audited).
+AXES_FAILURE_LIMIT = strict.integer("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=strict.integer("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_HANDLER = "tuijin.orgs.lockout.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "tuijin.orgs.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "tuijin.core.clientip.client_ip"
-TUIJIN_LOGIN_IP_FAILURE_LIMIT = _strict_int("LOGIN_IP_FAILURE_LIMIT", 30, minimum=1)
-TUIJIN_TRUSTED_PROXIES = _strict_int("TRUSTED_PROXIES", 1 if _strict_bool("BEHIND_TLS_PROXY", False) else 0)
-
-# Password ageing and idle accounts (等保 2.0 8.1.4.1–2), both off by default (0). Where switched
-# on, 90 days is the usual value: a password older than PASSWORD_MAX_AGE_DAYS must be changed
-# before anything else; an account with no login for IDLE_ACCOUNT_DAYS is disabled by the daily
-# timer (the three administrators excepted: see tuijin.orgs.ageing). Both audited.
-TUIJIN_PASSWORD_MAX_AGE_DAYS = _strict_int("PASSWORD_MAX_AGE_DAYS", 0)
-TUIJIN_IDLE_ACCOUNT_DAYS = _strict_int("IDLE_ACCOUNT_DAYS", 0)
 
 # Two-factor login (等保 2.0 三级: two factors, one of them cryptographic), tuijin.orgs.twofactor:
-# a TOTP authenticator app plus ten one-time backup codes. Mandatory for the three administrators
-# and supervisors; TWO_FACTOR_FOR_ALL makes it mandatory for every account (others may enrol on
-# their own). After n wrong codes a device refuses further tries for FACTOR × 2^(n-1) seconds.
-# DEMO_TWO_FACTOR=0 (set by `make run`) exempts the demo city's logins only; production: on.
-TUIJIN_TWO_FACTOR_FOR_ALL = _strict_bool("TWO_FACTOR_FOR_ALL", False)
-TUIJIN_DEMO_TWO_FACTOR = _strict_bool("DEMO_TWO_FACTOR", True)
+# a TOTP authenticator app plus ten one-time backup codes. After n wrong codes a device refuses
+# further tries for FACTOR × 2^(n-1) seconds.
 OTP_TOTP_ISSUER = env.str("TWO_FACTOR_ISSUER", default="推进")
-OTP_TOTP_THROTTLE_FACTOR = _strict_int("TWO_FACTOR_THROTTLE_FACTOR", 1, minimum=1)
+OTP_TOTP_THROTTLE_FACTOR = strict.integer("TWO_FACTOR_THROTTLE_FACTOR", 1, minimum=1)
 OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
 
-# Sessions: 30 minutes idle (the cookie is renewed on every request), 12 hours at most.
+# Sessions: 30 minutes idle (the cookie is renewed on every request); at most
+# TUIJIN_SESSION_ABSOLUTE_SECONDS (tuijin.core.middleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-TUIJIN_SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
-# API tokens (tuijin.orgs.tokens): valid N days, at most N live per account; an address that
-# fails token authentication N times within the window (seconds) is answered 429 until it ends.
-# The counter lives in the "shared" cache (below), which every process sees.
-TUIJIN_API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
-TUIJIN_API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
-TUIJIN_API_TOKEN_FAILURES = env.int("API_TOKEN_FAILURES", default=20)
-TUIJIN_API_TOKEN_FAILURE_WINDOW = env.int("API_TOKEN_FAILURE_WINDOW", default=10 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-SECURE_SSL_REDIRECT = _strict_bool("SECURE_SSL_REDIRECT", PRODUCTION)
-SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", PRODUCTION)
-CSRF_COOKIE_SECURE = _strict_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_SSL_REDIRECT = strict.boolean("SECURE_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = strict.boolean("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = strict.boolean("CSRF_COOKIE_SECURE", PRODUCTION)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _strict_bool("BEHIND_TLS_PROXY", False) else None
+_BEHIND_TLS_PROXY = strict.boolean("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _BEHIND_TLS_PROXY else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -359,9 +318,9 @@ if TASK_BROKER_URL:
             "BACKEND": "tuijin.core.taskqueue.CeleryBackend",
             "QUEUES": ["default"],
             "OPTIONS": {
-                "RETRY_MAX": _strict_int("TASK_RETRY_MAX", 5),
-                "RETRY_BACKOFF": _strict_int("TASK_RETRY_BACKOFF", 10, minimum=1),
-                "RETRY_BACKOFF_MAX": _strict_int("TASK_RETRY_BACKOFF_MAX", 600, minimum=1),
+                "RETRY_MAX": strict.integer("TASK_RETRY_MAX", 5, minimum=0),
+                "RETRY_BACKOFF": strict.integer("TASK_RETRY_BACKOFF", 10, minimum=1),
+                "RETRY_BACKOFF_MAX": strict.integer("TASK_RETRY_BACKOFF_MAX", 600, minimum=1),
             },
         }
     }
@@ -391,15 +350,6 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True} if TASK_BROKER_URL.startswith(("amqp", "pyamqp")) else {}
 CELERY_TIMEZONE = "Asia/Shanghai"
 # <<< Background tasks (ops, issue 13).
-
-# Leases of background claims (tuijin.core.leases): a running import whose worker has not been
-# heard from for IMPORT_LEASE_SECONDS, or an unfinished timer claim older than TIMER_LEASE_SECONDS,
-# was left by a worker that died. It is run again once, then marked failed (`manage.py
-# recover_claims` at worker start; the import page and the daily run check too). An import renews
-# its lease between chunks of rows; a timer does not while it runs, so TIMER_LEASE_SECONDS must be
-# longer than the longest single timer.
-TUIJIN_IMPORT_LEASE_SECONDS = _strict_int("IMPORT_LEASE_SECONDS", 5 * 60, minimum=30)
-TUIJIN_TIMER_LEASE_SECONDS = _strict_int("TIMER_LEASE_SECONDS", 10 * 60, minimum=60)
 
 REST_FRAMEWORK = {
     # The default three, refusing control characters in any text (tuijin.core.parsers).
@@ -438,96 +388,72 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Traffic lights of the pace gap (三色预警): green on or ahead of the calendar, amber behind it by
-# less than the red line, red at the red line or further (PACE_RED_PP; PACE_AMBER_PP is its older
-# name); 优势 from the ahead line (PACE_AHEAD_PP) up. How many units rankings mark as 前N / 后N.
-TUIJIN_PACE_RED_PP = env.int("PACE_RED_PP", default=env.int("PACE_AMBER_PP", default=5))
-TUIJIN_PACE_AHEAD_PP = env.int("PACE_AHEAD_PP", default=5)
-TUIJIN_RANK_MARK_N = env.int("RANK_MARK_N", default=3)
-for _name in ("TUIJIN_PACE_RED_PP", "TUIJIN_PACE_AHEAD_PP", "TUIJIN_RANK_MARK_N"):
-    if not 0 < globals()[_name] <= 100:
-        raise ImproperlyConfigured(f"{_name.removeprefix('TUIJIN_')} must be between 1 and 100")
-
-# Monthly reporting: period M is due by day N of month M+1 (ReportingRule per year), read on the
-# working calendar as day N moved to the next working day ("moved") or the Nth working day
-# ("working"). Automatic 催报 to units that have not handed in goes out on these working days
-# before the deadline (0 = the deadline day itself), at 09:00, once each.
-TUIJIN_REPORTING_DEADLINE_RULE = env.str("REPORTING_DEADLINE_RULE", default="moved")
-if TUIJIN_REPORTING_DEADLINE_RULE not in ("moved", "working"):
-    raise ImproperlyConfigured("REPORTING_DEADLINE_RULE must be moved or working")
-TUIJIN_REPORT_REMINDER_DAYS = tuple(env.list("REPORT_REMINDER_DAYS", cast=int, default=[2, 0]))
-if any(not 0 <= d <= 20 for d in TUIJIN_REPORT_REMINDER_DAYS):
-    raise ImproperlyConfigured("REPORT_REMINDER_DAYS must be working days between 0 and 20, e.g. 2,0")
-
-# Major projects: a project cannot be marked started without its EIA and land checkpoints
-# (a supervisor may override with a reason; the project is then flagged). Photos of progress.
-TUIJIN_PROJECT_ADMISSION_RULES = _strict_bool("PROJECT_ADMISSION_RULES", True)
-TUIJIN_PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
-TUIJIN_PHOTOS_PER_MONTH = env.int("PHOTOS_PER_MONTH", default=9)
-
-# Contact sheets (工作联系单): answered within N days of receipt, counted in natural days by the
-# statutory rule or in working days; a transfer restarts the clock; an escalated sheet still
-# unsolved N days later goes on the mayor's office meeting agenda (0: only by the leader).
-TUIJIN_SHEET_ANSWER_DAYS = env.int("SHEET_ANSWER_DAYS", default=7)
-TUIJIN_SHEET_DAY_MODE = env.str("SHEET_DAY_MODE", default="natural")
-if TUIJIN_SHEET_DAY_MODE not in ("natural", "working"):
-    raise ImproperlyConfigured("SHEET_DAY_MODE must be natural or working")
-TUIJIN_SHEET_TRANSFER_RESTARTS_CLOCK = _strict_bool("SHEET_TRANSFER_RESTARTS_CLOCK", True)
-TUIJIN_SHEET_AGENDA_DAYS = env.int("SHEET_AGENDA_DAYS", default=7)
-TUIJIN_SHEET_ATTACHMENT_MAX_BYTES = env.int("SHEET_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
-TUIJIN_SHEET_ATTACHMENTS_PER_SHEET = env.int("SHEET_ATTACHMENTS_PER_SHEET", default=10)
-
-# Assignments (督办): yellow within N days of the deadline; 催办 on the deadline (+0), 督办 after
-# +7 days, 挂牌督办 after +30 days. Attachments of assignments, sheets and meetings.
-TUIJIN_ASSIGNMENT_YELLOW_DAYS = env.int("ASSIGNMENT_YELLOW_DAYS", default=3)
-TUIJIN_ASSIGNMENT_REMIND_DAYS = env.int("ASSIGNMENT_REMIND_DAYS", default=0)
-TUIJIN_ASSIGNMENT_SUPERVISE_DAYS = env.int("ASSIGNMENT_SUPERVISE_DAYS", default=7)
-TUIJIN_ASSIGNMENT_LIST_DAYS = env.int("ASSIGNMENT_LIST_DAYS", default=30)
-# The formal 督办 notice asks for a written reply within this many working days.
-TUIJIN_ASSIGNMENT_NOTICE_REPLY_DAYS = env.int("ASSIGNMENT_NOTICE_REPLY_DAYS", default=3)
-TUIJIN_ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
-TUIJIN_ATTACHMENTS_PER_UPLOAD = env.int("ATTACHMENTS_PER_UPLOAD", default=10)
-
-# Every upload (tuijin.core.uploads): a zip (.docx, .xlsx) may inflate to at most these sizes and
-# this ratio to the file; a worksheet read by an import may span at most these rows and columns
-# (calamine allocates the whole rectangle); an image may have at most this many pixels.
-TUIJIN_UPLOAD_MAX_INFLATED_BYTES = env.int("UPLOAD_MAX_INFLATED_BYTES", default=200 * 1024 * 1024)
-TUIJIN_UPLOAD_MAX_MEMBER_BYTES = env.int("UPLOAD_MAX_MEMBER_BYTES", default=100 * 1024 * 1024)
-TUIJIN_UPLOAD_MAX_RATIO = env.int("UPLOAD_MAX_RATIO", default=100)
-TUIJIN_EXCEL_MAX_ROWS = env.int("EXCEL_MAX_ROWS", default=20_000)
-TUIJIN_EXCEL_MAX_COLUMNS = env.int("EXCEL_MAX_COLUMNS", default=200)
-TUIJIN_IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
-
-# Audit log: the hash of its chain (sha256, or sm3 where 密评 asks for it), and retention. Rows are
-# kept for ever by default; AUDIT_RETENTION_DAYS (at least 180, 等保) lets `manage.py audit_archive`
-# export older rows to a signed file in AUDIT_ARCHIVE_DIR and then remove them.
-TUIJIN_AUDIT_HASH_ALGORITHM = env.str("AUDIT_HASH_ALGORITHM", default="sha256").strip().lower()
-if TUIJIN_AUDIT_HASH_ALGORITHM not in ("sha256", "sm3"):
-    raise ImproperlyConfigured("AUDIT_HASH_ALGORITHM must be sha256 or sm3")
-if TUIJIN_AUDIT_HASH_ALGORITHM == "sm3":
-    try:
-        hashlib.new("sm3")
-    except ValueError:
-        raise ImproperlyConfigured("AUDIT_HASH_ALGORITHM=sm3 needs an OpenSSL with SM3 behind Python") from None
-TUIJIN_AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=0)
-if 0 < TUIJIN_AUDIT_RETENTION_DAYS < 180:
-    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be 0 (keep all) or at least 180")
-TUIJIN_AUDIT_ARCHIVE_DIR = env.path("AUDIT_ARCHIVE_DIR", default=BASE_DIR / "var" / "audit-archive")
-# The key of the archive manifests' HMAC; SECRET_KEY where none is set.
-TUIJIN_AUDIT_ARCHIVE_KEY = env.str("AUDIT_ARCHIVE_KEY", default="") or SECRET_KEY
-
-# Notifications: email copies of inbox items (off by default; robots per unit are set in the
-# app), and the site's address for the links in emails and robot messages.
-TUIJIN_EMAIL_NOTIFICATIONS = _strict_bool("EMAIL_NOTIFICATIONS", False)
-TUIJIN_SITE_URL = env.str("SITE_URL", default="")
-
-# Bulletin PDFs: free CJK fonts (Debian's fonts-noto-cjk), cut to the GB2312 set into
-# TUIJIN_PDF_FONT_DIR by `manage.py prepare_pdf_fonts` (setup runs it) so rendering stays fast.
-TUIJIN_PDF_FONT_FAMILY = {
-    "serif": env.str("PDF_FONT_SERIF", default="Noto Serif CJK SC"),
-    "sans": env.str("PDF_FONT_SANS", default="Noto Sans CJK SC"),
+# >>> Project settings: each app's conf.py declares its own, with the default, the rule a value
+# must follow and what it means (all listed in docs/settings.md). One is set here only when its
+# environment variable is, so each default is written once; a value that breaks its rule stops
+# start-up with a system check error (tuijin.core.appconf).
+_PDF_FONTS = {"serif": strict.text("PDF_FONT_SERIF"), "sans": strict.text("PDF_FONT_SANS")}
+_PROJECT_SETTINGS = {
+    # core
+    "TUIJIN_TRUSTED_PROXIES": strict.integer("TRUSTED_PROXIES", 1 if _BEHIND_TLS_PROXY else None),
+    "TUIJIN_SESSION_ABSOLUTE_SECONDS": strict.integer("SESSION_ABSOLUTE_SECONDS"),
+    "TUIJIN_IMPORT_LEASE_SECONDS": strict.integer("IMPORT_LEASE_SECONDS"),
+    "TUIJIN_TIMER_LEASE_SECONDS": strict.integer("TIMER_LEASE_SECONDS"),
+    "TUIJIN_UPLOAD_MAX_INFLATED_BYTES": strict.integer("UPLOAD_MAX_INFLATED_BYTES"),
+    "TUIJIN_UPLOAD_MAX_MEMBER_BYTES": strict.integer("UPLOAD_MAX_MEMBER_BYTES"),
+    "TUIJIN_UPLOAD_MAX_RATIO": strict.integer("UPLOAD_MAX_RATIO"),
+    "TUIJIN_EXCEL_MAX_ROWS": strict.integer("EXCEL_MAX_ROWS"),
+    "TUIJIN_EXCEL_MAX_COLUMNS": strict.integer("EXCEL_MAX_COLUMNS"),
+    "TUIJIN_IMAGE_MAX_PIXELS": strict.integer("IMAGE_MAX_PIXELS"),
+    "TUIJIN_DEMO_TWO_FACTOR": strict.boolean("DEMO_TWO_FACTOR"),
+    # orgs
+    "TUIJIN_LOGIN_IP_FAILURE_LIMIT": strict.integer("LOGIN_IP_FAILURE_LIMIT"),
+    "TUIJIN_PASSWORD_MAX_AGE_DAYS": strict.integer("PASSWORD_MAX_AGE_DAYS"),
+    "TUIJIN_IDLE_ACCOUNT_DAYS": strict.integer("IDLE_ACCOUNT_DAYS"),
+    "TUIJIN_TWO_FACTOR_FOR_ALL": strict.boolean("TWO_FACTOR_FOR_ALL"),
+    "TUIJIN_API_TOKEN_DAYS": strict.integer("API_TOKEN_DAYS"),
+    "TUIJIN_API_TOKENS_PER_USER": strict.integer("API_TOKENS_PER_USER"),
+    "TUIJIN_API_TOKEN_FAILURES": strict.integer("API_TOKEN_FAILURES"),
+    "TUIJIN_API_TOKEN_FAILURE_WINDOW": strict.integer("API_TOKEN_FAILURE_WINDOW"),
+    # audit
+    "TUIJIN_AUDIT_HASH_ALGORITHM": strict.text("AUDIT_HASH_ALGORITHM", lower=True),
+    "TUIJIN_AUDIT_RETENTION_DAYS": strict.integer("AUDIT_RETENTION_DAYS"),
+    "TUIJIN_AUDIT_ARCHIVE_DIR": strict.path("AUDIT_ARCHIVE_DIR"),
+    "TUIJIN_AUDIT_ARCHIVE_KEY": strict.text("AUDIT_ARCHIVE_KEY"),
+    # notifications
+    "TUIJIN_EMAIL_NOTIFICATIONS": strict.boolean("EMAIL_NOTIFICATIONS"),
+    "TUIJIN_SITE_URL": strict.text("SITE_URL"),
+    # indicators
+    "TUIJIN_PACE_RED_PP": strict.integer("PACE_RED_PP", strict.integer("PACE_AMBER_PP")),
+    "TUIJIN_PACE_AHEAD_PP": strict.integer("PACE_AHEAD_PP"),
+    "TUIJIN_RANK_MARK_N": strict.integer("RANK_MARK_N"),
+    "TUIJIN_REPORTING_DEADLINE_RULE": strict.text("REPORTING_DEADLINE_RULE"),
+    "TUIJIN_REPORT_REMINDER_DAYS": strict.integers("REPORT_REMINDER_DAYS"),
+    # projects
+    "TUIJIN_PROJECT_ADMISSION_RULES": strict.boolean("PROJECT_ADMISSION_RULES"),
+    "TUIJIN_PHOTO_MAX_BYTES": strict.integer("PHOTO_MAX_BYTES"),
+    "TUIJIN_PHOTOS_PER_MONTH": strict.integer("PHOTOS_PER_MONTH"),
+    # supervision
+    "TUIJIN_ASSIGNMENT_YELLOW_DAYS": strict.integer("ASSIGNMENT_YELLOW_DAYS"),
+    "TUIJIN_ASSIGNMENT_REMIND_DAYS": strict.integer("ASSIGNMENT_REMIND_DAYS"),
+    "TUIJIN_ASSIGNMENT_SUPERVISE_DAYS": strict.integer("ASSIGNMENT_SUPERVISE_DAYS"),
+    "TUIJIN_ASSIGNMENT_LIST_DAYS": strict.integer("ASSIGNMENT_LIST_DAYS"),
+    "TUIJIN_ASSIGNMENT_NOTICE_REPLY_DAYS": strict.integer("ASSIGNMENT_NOTICE_REPLY_DAYS"),
+    "TUIJIN_ATTACHMENT_MAX_BYTES": strict.integer("ATTACHMENT_MAX_BYTES"),
+    "TUIJIN_ATTACHMENTS_PER_UPLOAD": strict.integer("ATTACHMENTS_PER_UPLOAD"),
+    # liaison
+    "TUIJIN_SHEET_ANSWER_DAYS": strict.integer("SHEET_ANSWER_DAYS"),
+    "TUIJIN_SHEET_DAY_MODE": strict.text("SHEET_DAY_MODE"),
+    "TUIJIN_SHEET_TRANSFER_RESTARTS_CLOCK": strict.boolean("SHEET_TRANSFER_RESTARTS_CLOCK"),
+    "TUIJIN_SHEET_AGENDA_DAYS": strict.integer("SHEET_AGENDA_DAYS"),
+    "TUIJIN_SHEET_ATTACHMENT_MAX_BYTES": strict.integer("SHEET_ATTACHMENT_MAX_BYTES"),
+    "TUIJIN_SHEET_ATTACHMENTS_PER_SHEET": strict.integer("SHEET_ATTACHMENTS_PER_SHEET"),
+    # bulletins (the official form's organ, 文号 and recipients are set in this file, not the environment)
+    "TUIJIN_PDF_FONT_FAMILY": {key: name for key, name in _PDF_FONTS.items() if name} or None,
+    "TUIJIN_PDF_FONT_DIR": strict.path("PDF_FONT_DIR"),
 }
-TUIJIN_PDF_FONT_DIR = env.path("PDF_FONT_DIR", default=BASE_DIR / "var" / "fonts")
+globals().update({name: value for name, value in _PROJECT_SETTINGS.items() if value is not None})
+# <<< Project settings.
 
 # Email is optional (notifications may go by webhook only). Production sends through SMTP;
 # locally and in tests mail is printed to the console.
@@ -543,7 +469,7 @@ if _MAIL == "smtp":
                 "port": env.int("EMAIL_PORT", default=25),
                 "username": env.str("EMAIL_HOST_USER", default=""),
                 "password": env.str("EMAIL_HOST_PASSWORD", default=""),
-                "use_tls": _strict_bool("EMAIL_USE_TLS", False),
+                "use_tls": strict.boolean("EMAIL_USE_TLS", False),
                 "timeout": 20,
             },
         }

@@ -12,7 +12,7 @@ from tests.conftest import PASSWORD, build_cast
 from tests.twofactor import password_login
 from tuijin.audit.models import AuditEvent
 from tuijin.notifications.timers import run_timers
-from tuijin.orgs import services
+from tuijin.orgs import conf, services
 from tuijin.orgs.ageing import IDLE_TIMER, disable_idle_accounts
 from tuijin.orgs.models import User
 
@@ -30,8 +30,8 @@ def login(client, username, password=PASSWORD):
 
 
 def test_both_are_off_by_default():
-    assert django_settings.TUIJIN_PASSWORD_MAX_AGE_DAYS == 0
-    assert django_settings.TUIJIN_IDLE_ACCOUNT_DAYS == 0
+    assert conf.PASSWORD_MAX_AGE_DAYS == 0
+    assert conf.IDLE_ACCOUNT_DAYS == 0
 
 
 def test_without_ageing_an_old_password_is_kept(old_cast, client):

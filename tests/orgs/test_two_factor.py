@@ -71,10 +71,11 @@ def test_the_demo_setting_exempts_the_demo_logins_only(cast, settings):
 
 
 def test_production_defaults_hold_demo_logins_to_it_too():
-    from django.conf import settings as django_settings
+    from tuijin.core import conf as core_conf
+    from tuijin.orgs import conf
 
-    assert django_settings.TUIJIN_DEMO_TWO_FACTOR is True
-    assert django_settings.TUIJIN_TWO_FACTOR_FOR_ALL is False
+    assert core_conf.DEMO_TWO_FACTOR is True
+    assert conf.TWO_FACTOR_FOR_ALL is False
 
 
 def test_with_the_demo_setting_off_the_demo_supervisor_logs_straight_in(cast, client, settings, frozen):

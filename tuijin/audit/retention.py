@@ -13,11 +13,11 @@ import hmac
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, transaction
 from django.utils import timezone
 
+from tuijin.audit import conf
 from tuijin.audit.chain import COLUMNS as CHAINED
 from tuijin.audit.models import AuditArchive, AuditEvent
 from tuijin.audit.services import CHAIN_LOCK_KEY
@@ -29,12 +29,12 @@ COLUMNS = ("id", "hash_alg", "prev_hash", "row_hash", *CHAINED)
 
 def sign(manifest: dict) -> str:
     body = json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode()
-    return hmac.new(settings.TUIJIN_AUDIT_ARCHIVE_KEY.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.new(conf.AUDIT_ARCHIVE_KEY.encode(), body, hashlib.sha256).hexdigest()
 
 
 def archive_old_rows(*, using: str, now: dt.datetime | None = None) -> AuditArchive | None:
     """Export and remove the rows older than the retention period; None when there is nothing to do."""
-    days = settings.TUIJIN_AUDIT_RETENTION_DAYS
+    days = conf.AUDIT_RETENTION_DAYS
     if not days:
         return None
     cutoff = (now or timezone.now()) - dt.timedelta(days=max(days, MINIMUM_DAYS))
@@ -55,7 +55,7 @@ def archive_old_rows(*, using: str, now: dt.datetime | None = None) -> AuditArch
 
 
 def _write(rows: list[dict], cutoff: dt.datetime) -> dict:
-    folder = Path(settings.TUIJIN_AUDIT_ARCHIVE_DIR)
+    folder = Path(conf.AUDIT_ARCHIVE_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     name = f"audit-{rows[0]['id']}-{rows[-1]['id']}-{timezone.localdate():%Y%m%d}.jsonl"
     body = "".join(json.dumps(r, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)

@@ -8,11 +8,10 @@ import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from tuijin.audit import chain
+from tuijin.audit import chain, conf
 from tuijin.audit.context import client_ip, export_recorded, system_run
 from tuijin.audit.models import AuditAction, AuditArchive, AuditEvent
 from tuijin.core.encryption import EncryptedCharField, masked
@@ -77,7 +76,7 @@ def _append(**values: Any) -> AuditEvent:
     previous row: PostgreSQL by a transaction-level advisory lock, SQLite by its write lock (every
     transaction here begins IMMEDIATE). Rows are thus linked in commit order, which is id order.
     """
-    algorithm = settings.TUIJIN_AUDIT_HASH_ALGORITHM
+    algorithm = conf.AUDIT_HASH_ALGORITHM
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -255,8 +255,8 @@ def headline_sentence(h: Headline, who: str, month: int, *, provisional: bool = 
         return phrases.cumulative_sentence(
             subject=who, name=ind.name, value=h.value, decimals=ind.decimals, measure=ind.measure, yoy=h.yoy,
             growth_change=h.growth_change, completion=h.completion, time_progress=h.time_progress,
-            month=data_month, verb="" if ind.kind == "count" else "完成", wording=conf.wording().get(ind.code, ""),
-            provisional=provisional, span=span,
+            month=data_month, verb="" if ind.kind == "count" else "完成",
+            wording=conf.BULLETIN_WORDING.get(ind.code, ""), provisional=provisional, span=span,
         )  # fmt: skip
     if h.own is not None:
         return phrases.level_sentence(

@@ -29,13 +29,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from PIL import ImageFile
 
+from tuijin.bulletins import conf
 from tuijin.core import docx_layout as layout
 from tuijin.core import docx_tables
 
 log = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per page otherwise
 
-DEFAULT_FONT_FAMILY = {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"}
 # prepare_pdf_fonts writes these files; (CSS family, file, weight).
 SUBSET_FACES = (
     ("TuijinSerif", "tuijin-serif-regular.otf", 400),
@@ -45,11 +45,11 @@ SUBSET_FACES = (
 
 
 def font_family() -> dict[str, str]:
-    return {**DEFAULT_FONT_FAMILY, **getattr(settings, "TUIJIN_PDF_FONT_FAMILY", {})}
+    return {**conf.DEFAULT_FONT_FAMILY, **conf.PDF_FONT_FAMILY}
 
 
 def font_dir() -> Path:
-    return Path(getattr(settings, "TUIJIN_PDF_FONT_DIR", settings.BASE_DIR / "var" / "fonts"))
+    return Path(conf.PDF_FONT_DIR)
 
 
 # --- .docx ---------------------------------------------------------------------------------------

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import ipaddress
 
-from django.conf import settings
+from tuijin.core import conf
 
 
 def client_ip(request) -> str | None:
     remote = request.META.get("REMOTE_ADDR") or None
-    trusted = settings.TUIJIN_TRUSTED_PROXIES
+    trusted = conf.TRUSTED_PROXIES
     if trusted == 0:
         return remote
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]

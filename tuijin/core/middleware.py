@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tuijin.audit.context import client_ip, ip_from_request
-from tuijin.core import text
+from tuijin.core import conf, text
 from tuijin.orgs import ageing, twofactor
 
 
@@ -76,7 +76,7 @@ class SessionLifetimeMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             started = request.session.get("tuijin_login_at")
-            limit = settings.TUIJIN_SESSION_ABSOLUTE_SECONDS
+            limit = conf.SESSION_ABSOLUTE_SECONDS
             if started is None or time.time() - float(started) > limit:
                 logout(request)
                 messages.info(request, _("登录已超过最长时限，请重新登录。"))

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
+
+from tuijin.core import conf
 
 Recoverer = Callable[..., dict[str, int]]
 _RECOVERERS: dict[str, Recoverer] = {}
@@ -40,6 +41,6 @@ def recover_at_start() -> dict[str, dict[str, int]]:
     """Recover now, and queue one more recovery for when every claim alive now would be stale."""
     done = recover_claims()
     if recover_claims_task.get_backend().supports_defer:
-        wait = max(settings.TUIJIN_IMPORT_LEASE_SECONDS, settings.TUIJIN_TIMER_LEASE_SECONDS) + 30
+        wait = max(conf.IMPORT_LEASE_SECONDS, conf.TIMER_LEASE_SECONDS) + 30
         recover_claims_task.using(run_after=timezone.now() + dt.timedelta(seconds=wait)).enqueue()
     return done

@@ -31,27 +31,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, UnidentifiedImageError
+
+from tuijin.core import conf
 
 CHUNK = 64 * 1024
 MAX_ZIP_ENTRIES = 5000
 MAX_CENTRAL_DIRECTORY = MAX_ZIP_ENTRIES * 400  # bytes: ZipFile parses the whole directory into objects
 RATIO_FLOOR = 1024 * 1024  # any file may inflate to 1 MB whatever its ratio (tiny files compress well)
-DEFAULTS = {
-    "TUIJIN_UPLOAD_MAX_INFLATED_BYTES": 200 * 1024 * 1024,  # all members of one archive
-    "TUIJIN_UPLOAD_MAX_MEMBER_BYTES": 100 * 1024 * 1024,  # one member
-    "TUIJIN_UPLOAD_MAX_RATIO": 100,  # inflated total ÷ file size
-    "TUIJIN_EXCEL_MAX_ROWS": 20_000,
-    "TUIJIN_EXCEL_MAX_COLUMNS": 200,
-    "TUIJIN_IMAGE_MAX_PIXELS": 40_000_000,  # a 40-megapixel phone photo; 160 MB decoded as RGBA
-}
-
-
-def limit(name: str) -> int:
-    return int(getattr(settings, name, DEFAULTS[name]))
 
 
 @dataclass(frozen=True)
@@ -89,7 +78,7 @@ def unreadable() -> ValidationError:
 
 
 def too_many_pixels() -> ValidationError:
-    mp = limit("TUIJIN_IMAGE_MAX_PIXELS") / 10_000
+    mp = conf.IMAGE_MAX_PIXELS / 10_000
     return ValidationError(
         _("图片像素过多（最多 %(mp)s 万像素），请压缩后再上传。") % {"mp": f"{mp:g}"}, code="upload_pixels"
     )
@@ -104,8 +93,8 @@ def sheet_too_large(rows: int, columns: int) -> ValidationError:
         % {
             "rows": rows,
             "cols": columns,
-            "max_rows": limit("TUIJIN_EXCEL_MAX_ROWS"),
-            "max_cols": limit("TUIJIN_EXCEL_MAX_COLUMNS"),
+            "max_rows": conf.EXCEL_MAX_ROWS,
+            "max_cols": conf.EXCEL_MAX_COLUMNS,
         },
         code="upload_sheet_size",
     )
@@ -185,10 +174,8 @@ def check_zip(data: bytes, *, refuse: Callable[[], ValidationError], sheets: boo
         raise refuse() from None
     if len(members) > MAX_ZIP_ENTRIES:
         raise refuse()
-    budget = min(
-        limit("TUIJIN_UPLOAD_MAX_INFLATED_BYTES"), max(RATIO_FLOOR, limit("TUIJIN_UPLOAD_MAX_RATIO") * len(data))
-    )
-    per_member = limit("TUIJIN_UPLOAD_MAX_MEMBER_BYTES")
+    budget = min(conf.UPLOAD_MAX_INFLATED_BYTES, max(RATIO_FLOOR, conf.UPLOAD_MAX_RATIO * len(data)))
+    per_member = conf.UPLOAD_MAX_MEMBER_BYTES
     # Declared sizes refuse an honest bomb at once; the inflation below catches a lying one.
     if sum(m.file_size for m in members) > budget or any(m.file_size > per_member for m in members):
         raise bomb()
@@ -324,7 +311,7 @@ class SheetExtent:
     well-formed XML is skipped unless it mentions sheetData (then the workbook is refused)."""
 
     def __init__(self) -> None:
-        self.max_rows, self.max_columns = limit("TUIJIN_EXCEL_MAX_ROWS"), limit("TUIJIN_EXCEL_MAX_COLUMNS")
+        self.max_rows, self.max_columns = conf.EXCEL_MAX_ROWS, conf.EXCEL_MAX_COLUMNS
         self.parser = expat.ParserCreate()
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
@@ -430,7 +417,7 @@ def open_image(data: bytes, kind: FileKind, refuse: Callable[[], ValidationError
             if image.format not in PILLOW_FORMATS[kind]:
                 raise refuse()
             width, height = image.size
-            if width * height > limit("TUIJIN_IMAGE_MAX_PIXELS"):
+            if width * height > conf.IMAGE_MAX_PIXELS:
                 raise too_many_pixels()
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -21,7 +21,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Case,
@@ -40,7 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Rank, Round
 
 from tuijin.core import sqlcache
-from tuijin.indicators import metrics
+from tuijin.indicators import conf, metrics
 from tuijin.indicators.models import (
     COUNTED_STATUSES,
     Direction,
@@ -61,16 +60,16 @@ FLOAT = FloatField()
 
 def amber_pp() -> Decimal:
     """The red line: amber while behind the calendar by less, red from here (a setting)."""
-    return Decimal(settings.TUIJIN_PACE_RED_PP)
+    return Decimal(conf.PACE_RED_PP)
 
 
 def ahead_pp() -> Decimal:
     """The 优势 line: ahead of the calendar by at least this many points (a setting)."""
-    return Decimal(settings.TUIJIN_PACE_AHEAD_PP)
+    return Decimal(conf.PACE_AHEAD_PP)
 
 
 def mark_n() -> int:
-    return int(settings.TUIJIN_RANK_MARK_N)
+    return conf.RANK_MARK_N
 
 
 def as_decimal(number) -> Decimal | None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tuijin.core import conf as core_conf
 from tuijin.core import leases
 from tuijin.indicators.models import ImportBatch
 from tuijin.indicators.services import imports, uploads
@@ -93,7 +93,7 @@ def imports_recover(now=None) -> dict[str, int]:
     take one batch. Returns how many were retried and failed."""
     now = now or timezone.now()
     stale = ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).filter(
-        leases.expired(settings.TUIJIN_IMPORT_LEASE_SECONDS, now)
+        leases.expired(core_conf.IMPORT_LEASE_SECONDS, now)
     )
     counts = {"retried": 0, "failed": 0}
     for pk, token, attempts in stale.values_list("pk", "claimed_by", "attempts"):
@@ -105,7 +105,7 @@ def imports_recover(now=None) -> dict[str, int]:
 
 def _recover_one(pk: int, token: str, attempts: int, now) -> str:
     claim = ImportBatch.objects.filter(pk=pk, status=ImportBatch.Status.RUNNING, claimed_by=token).filter(
-        leases.expired(settings.TUIJIN_IMPORT_LEASE_SECONDS, now)
+        leases.expired(core_conf.IMPORT_LEASE_SECONDS, now)
     )
     with transaction.atomic():
         if attempts < MAX_ATTEMPTS:

@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuijin.indicators import conf
 from tuijin.indicators.models import DEFAULT_DEADLINE_DAY, ReportingRule, period_deadline
 from tuijin.workdays.workcalendar import Calendar, UnknownCalendarYear
 
@@ -45,7 +45,7 @@ def deadline_day(year: int) -> int:
 
 
 def deadline_rule() -> str:
-    return settings.TUIJIN_REPORTING_DEADLINE_RULE
+    return conf.REPORTING_DEADLINE_RULE
 
 
 def deadline(year: int, month: int, *, calendar: Calendar | None = None, day: int | None = None) -> dt.date:

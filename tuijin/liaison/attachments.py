@@ -45,18 +45,18 @@ def not_allowed() -> ValidationError:
 
 
 def too_big() -> ValidationError:
-    mb = conf.attachment_max_bytes() / (1024 * 1024)
+    mb = conf.SHEET_ATTACHMENT_MAX_BYTES / (1024 * 1024)
     return ValidationError(_("附件不能超过 %(mb)s MB。") % {"mb": f"{mb:g}"}, code="attachment_size")
 
 
 def check_upload(upload) -> CheckedFile:
     """Read an uploaded file (refusing an oversized one before reading it) and check it."""
-    data = uploads.read_upload(upload, conf.attachment_max_bytes(), too_big)
+    data = uploads.read_upload(upload, conf.SHEET_ATTACHMENT_MAX_BYTES, too_big)
     return check(data, getattr(upload, "name", "") or "")
 
 
 def check(data: bytes, name: str = "") -> CheckedFile:
-    if len(data) > conf.attachment_max_bytes():
+    if len(data) > conf.SHEET_ATTACHMENT_MAX_BYTES:
         raise too_big()
     if not data:
         raise ValidationError(_("附件是空文件。"), code="attachment_empty")

@@ -1,47 +1,35 @@
-"""The contact sheets' settings, each with its default (set from the environment in tuijin/settings.py)."""
+"""The contact sheets' settings (tuijin.core.appconf)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-
+from tuijin.core.appconf import Setting, Settings, boolean, integer, one_of
 from tuijin.workdays.workcalendar import MODES
 
-
-def answer_days() -> int:
-    """N: the answer (受理意见 + promised date) is due N days after receipt."""
-    return _non_negative("TUIJIN_SHEET_ANSWER_DAYS", 7)
-
-
-def day_mode() -> str:
-    """ "natural" (the statutory rule) or "working" days."""
-    mode = getattr(settings, "TUIJIN_SHEET_DAY_MODE", "natural")
-    if mode not in MODES:
-        raise ImproperlyConfigured(f"TUIJIN_SHEET_DAY_MODE must be one of {MODES}, got {mode!r}")
-    return mode
-
-
-def transfer_restarts_clock() -> bool:
-    """After 转办 the new department gets the full N days (True) or inherits the first due date."""
-    return bool(getattr(settings, "TUIJIN_SHEET_TRANSFER_RESTARTS_CLOCK", True))
-
-
-def agenda_days() -> int:
-    """Days after an escalation before a sheet still unsolved goes on the mayor's office
-    meeting agenda by itself (the ladder's second rung); 0 leaves it to the leader."""
-    return _non_negative("TUIJIN_SHEET_AGENDA_DAYS", 7)
-
-
-def attachment_max_bytes() -> int:
-    return _non_negative("TUIJIN_SHEET_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
-
-
-def attachments_per_sheet() -> int:
-    return _non_negative("TUIJIN_SHEET_ATTACHMENTS_PER_SHEET", 10)
-
-
-def _non_negative(name: str, default: int) -> int:
-    value = getattr(settings, name, default)
-    if not isinstance(value, int) or value < 0:
-        raise ImproperlyConfigured(f"{name} must be a non-negative integer, got {value!r}")
-    return value
+SETTINGS = Settings(
+    "liaison",
+    Setting(
+        "SHEET_ANSWER_DAYS", 7, integer(), env="SHEET_ANSWER_DAYS",
+        help="收到联系单后此天数内答复（受理意见和承诺办结日期）",
+    ),
+    Setting(
+        "SHEET_DAY_MODE", "natural", one_of(*MODES), env="SHEET_DAY_MODE",
+        help="天数的算法：natural（自然日，法定规则）或 working（工作日）",
+    ),
+    Setting(
+        "SHEET_TRANSFER_RESTARTS_CLOCK", True, boolean, env="SHEET_TRANSFER_RESTARTS_CLOCK",
+        help="转办后新部门重新计满答复天数（关：沿用首次的到期日）",
+    ),
+    Setting(
+        "SHEET_AGENDA_DAYS", 7, integer(), env="SHEET_AGENDA_DAYS",
+        help="升级后仍未解决此天数，自动列入市长办公会议题（0：只由领导决定）",
+    ),
+    Setting(
+        "SHEET_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, integer(), env="SHEET_ATTACHMENT_MAX_BYTES",
+        help="联系单附件的大小上限",
+    ),
+    Setting(
+        "SHEET_ATTACHMENTS_PER_SHEET", 10, integer(), env="SHEET_ATTACHMENTS_PER_SHEET",
+        help="每张联系单最多附件数",
+    ),
+)  # fmt: skip
+__getattr__ = SETTINGS.read

@@ -23,12 +23,12 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from tuijin.notifications import conf
 from tuijin.notifications.models import Channel, Delivery, DeliveryStatus, Flavour, UnitChannel
 
 logger = logging.getLogger(__name__)
@@ -169,7 +169,7 @@ def _record(delivery: Delivery, result: SendResult, now: dt.datetime) -> str:
 
 
 def absolute_url(url: str) -> str:
-    base = getattr(settings, "TUIJIN_SITE_URL", "").rstrip("/")
+    base = conf.SITE_URL.rstrip("/")
     if not url or url.startswith(("http://", "https://")) or not base:
         return url
     return f"{base}/{url.lstrip('/')}"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit import services as audit
 from tuijin.audit.models import AuditAction
-from tuijin.notifications import deliveries
+from tuijin.notifications import conf, deliveries
 from tuijin.notifications.models import Channel, Delivery, Flavour, Notification, UnitChannel
 from tuijin.orgs import policy
 
@@ -29,7 +29,7 @@ MAX_KEY = Notification._meta.get_field("dedupe_key").max_length
 
 
 def email_enabled() -> bool:
-    return bool(getattr(settings, "TUIJIN_EMAIL_NOTIFICATIONS", False))
+    return conf.EMAIL_NOTIFICATIONS
 
 
 def notify(

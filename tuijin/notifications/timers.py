@@ -28,7 +28,6 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.tasks import task
@@ -36,6 +35,7 @@ from django.utils import timezone
 
 from tuijin.audit.context import as_system
 from tuijin.audit.models import SystemActor
+from tuijin.core import conf as core_conf
 from tuijin.core import leases
 from tuijin.notifications.models import TimerRun
 from tuijin.workdays import workcalendar
@@ -163,7 +163,7 @@ def _claim(name: str, day: dt.date, force: bool, token: str) -> TimerRun | None:
     run = TimerRun.objects.filter(name=name, day=day)
     if not force:
         run = run.filter(finished_at=None, attempts__lt=MAX_ATTEMPTS).filter(
-            leases.expired(settings.TUIJIN_TIMER_LEASE_SECONDS, now)
+            leases.expired(core_conf.TIMER_LEASE_SECONDS, now)
         )
     taken = run.update(
         started_at=now, finished_at=None, claimed_by=token, heartbeat_at=now, error="",
@@ -180,7 +180,7 @@ def timers_recover(now: dt.datetime | None = None, *, requeue: bool = True) -> d
     """Deal with unfinished claims whose lease expired: one interrupted twice is marked failed;
     one of today is run again at once (queued), any other waits for a run for its day."""
     now = now or timezone.now()
-    stale = TimerRun.objects.filter(finished_at=None).filter(leases.expired(settings.TUIJIN_TIMER_LEASE_SECONDS, now))
+    stale = TimerRun.objects.filter(finished_at=None).filter(leases.expired(core_conf.TIMER_LEASE_SECONDS, now))
     failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(finished_at=now, error=INTERRUPTED)
     retry_today = stale.filter(attempts__lt=MAX_ATTEMPTS, day=local_now(now).date()).exists()
     if failed:

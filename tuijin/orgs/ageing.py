@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
+from tuijin.orgs import conf
 from tuijin.orgs.models import ADMIN_ROLES, User
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -31,7 +31,7 @@ IDLE_TIMER = "orgs.idle_accounts"
 
 
 def password_expired(user: User, now: dt.datetime | None = None) -> bool:
-    days = settings.TUIJIN_PASSWORD_MAX_AGE_DAYS
+    days = conf.PASSWORD_MAX_AGE_DAYS
     if not days or not user.pk:
         return False
     chosen = user.password_changed_at or user.date_joined
@@ -49,7 +49,7 @@ def must_change_password(user: User) -> bool:
             must_change_password=True, version=F("version") + 1
         )
         if flagged:
-            days = settings.TUIJIN_PASSWORD_MAX_AGE_DAYS
+            days = conf.PASSWORD_MAX_AGE_DAYS
             record(
                 actor=None, action=AuditAction.UPDATE, obj=user, changes={"must_change_password": [False, True]},
                 note=_("密码已超过 %(n)d 天未修改，须修改后继续使用") % {"n": days},
@@ -64,7 +64,7 @@ def _idle(cutoff: dt.datetime) -> Q:
 
 def disable_idle_accounts(as_of: dt.date) -> int:
     """The daily timer: disable accounts idle for N days as of `as_of`; returns how many."""
-    days = settings.TUIJIN_IDLE_ACCOUNT_DAYS
+    days = conf.IDLE_ACCOUNT_DAYS
     if not days:
         return 0
     cutoff = dt.datetime.combine(as_of, dt.time.min, tzinfo=SHANGHAI) - dt.timedelta(days=days)

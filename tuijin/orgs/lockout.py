@@ -27,11 +27,11 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.orgs import policy
+from tuijin.orgs import conf, policy
 
 
 def ip_limit() -> int:
-    return settings.TUIJIN_LOGIN_IP_FAILURE_LIMIT
+    return conf.LOGIN_IP_FAILURE_LIMIT
 
 
 def _since(now: dt.datetime | None = None) -> dt.datetime:

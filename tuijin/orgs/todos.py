@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.core.todos import Todo
-from tuijin.orgs import lockout, policy
+from tuijin.orgs import conf, lockout, policy
 from tuijin.orgs.models import AdminResetRequest, User
 
 # Passwords within this many days of TUIJIN_PASSWORD_MAX_AGE_DAYS are listed as expiring.
@@ -42,7 +41,7 @@ def _awaiting_roles() -> list[Todo]:
 
 
 def _expiring_passwords() -> list[Todo]:
-    days = settings.TUIJIN_PASSWORD_MAX_AGE_DAYS
+    days = conf.PASSWORD_MAX_AGE_DAYS
     if not days:
         return []
     soon = timezone.now() - dt.timedelta(days=days - EXPIRY_WARNING_DAYS)

@@ -14,7 +14,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,7 +26,7 @@ from rest_framework.authentication import TokenAuthentication
 from tuijin.audit.context import client_ip
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.orgs import policy, twofactor
+from tuijin.orgs import conf, policy, twofactor
 from tuijin.orgs.models import ApiToken, User
 
 # Revocation reasons, as stored and shown on the token pages.
@@ -65,14 +64,14 @@ def token_issue(*, user: User, name: str, verified: bool = False, via_password: 
     name = (name or "").strip() or _("API 令牌")
     now = timezone.now()
     live = ApiToken.objects.filter(user=user).live(now)
-    if live.count() >= settings.TUIJIN_API_TOKENS_PER_USER:
+    if live.count() >= conf.API_TOKENS_PER_USER:
         raise ValidationError(
-            _("有效令牌已达上限（%(n)d 个），请先撤销不再使用的令牌。") % {"n": settings.TUIJIN_API_TOKENS_PER_USER}
+            _("有效令牌已达上限（%(n)d 个），请先撤销不再使用的令牌。") % {"n": conf.API_TOKENS_PER_USER}
         )
     key = secrets.token_urlsafe(32)
     token = ApiToken(
         user=user, name=name, key_hash=hash_key(key), prefix=key[:8],
-        expires_at=now + timedelta(days=settings.TUIJIN_API_TOKEN_DAYS),
+        expires_at=now + timedelta(days=conf.API_TOKEN_DAYS),
     )  # fmt: skip
     token.full_clean(exclude=["key_hash", "prefix"])
     token.save()
@@ -143,9 +142,9 @@ def _failure_key(ip: str | None) -> str:
 
 
 def _refuse_if_throttled(ip: str | None) -> None:
-    if (_counter().get(_failure_key(ip)) or 0) >= settings.TUIJIN_API_TOKEN_FAILURES:
+    if (_counter().get(_failure_key(ip)) or 0) >= conf.API_TOKEN_FAILURES:
         raise exceptions.Throttled(
-            wait=settings.TUIJIN_API_TOKEN_FAILURE_WINDOW,
+            wait=conf.API_TOKEN_FAILURE_WINDOW,
             detail=_("令牌验证失败次数过多，请稍后再试。"),
         )
 
@@ -155,11 +154,11 @@ def _count_failure(ip: str | None) -> None:
     # add() starts the window only once; the count then lives until the window ends. Redis counts
     # atomically; the database cache reads and writes, so failures at the very same instant may
     # count once (the limit still holds across processes, within the number of requests in flight).
-    counter.add(key, 0, timeout=settings.TUIJIN_API_TOKEN_FAILURE_WINDOW)
+    counter.add(key, 0, timeout=conf.API_TOKEN_FAILURE_WINDOW)
     try:
         counter.incr(key)
     except ValueError:  # expired between add() and incr()
-        counter.set(key, 1, timeout=settings.TUIJIN_API_TOKEN_FAILURE_WINDOW)
+        counter.set(key, 1, timeout=conf.API_TOKEN_FAILURE_WINDOW)
 
 
 class ApiTokenAuthentication(TokenAuthentication):

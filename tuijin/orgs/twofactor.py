@@ -22,7 +22,6 @@ from __future__ import annotations
 from base64 import b32encode
 
 import segno
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,7 +32,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.orgs import policy
+from tuijin.core import conf as core_conf
+from tuijin.orgs import conf, policy
 from tuijin.orgs.models import ADMIN_ROLES, Role, User
 
 REQUIRED_ROLES = ADMIN_ROLES | {Role.SUPERVISOR}
@@ -46,12 +46,12 @@ def required(user: User) -> bool:
     """Must this account pass a second factor to use anything?"""
     if not policy.is_active_user(user):
         return False
-    if not settings.TUIJIN_DEMO_TWO_FACTOR:
+    if not core_conf.DEMO_TWO_FACTOR:
         from tuijin.orgs.demo import LOGINS  # the demo imports the services, which import this
 
         if user.username in LOGINS:
             return False
-    return settings.TUIJIN_TWO_FACTOR_FOR_ALL or user.has_role(*REQUIRED_ROLES)
+    return conf.TWO_FACTOR_FOR_ALL or user.has_role(*REQUIRED_ROLES)
 
 
 def has_device(user: User) -> bool:

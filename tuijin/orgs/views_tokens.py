@@ -1,6 +1,5 @@
 """API token pages: 我的 API 令牌 for every account, and a user's tokens for the security administrator."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,14 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuijin.core import text
-from tuijin.orgs import policy, tokens
+from tuijin.orgs import conf, policy, tokens
 from tuijin.orgs.models import ApiToken, User
 
 
 def _page(request, owner: User, *, secret: str = "", issued: ApiToken | None = None, own: bool):
     context = {
         "owner": owner, "tokens": tokens.tokens_for(owner), "own": own, "secret": secret, "issued": issued,
-        "days": settings.TUIJIN_API_TOKEN_DAYS, "now": timezone.now(),
+        "days": conf.API_TOKEN_DAYS, "now": timezone.now(),
     }  # fmt: skip
     return render(request, "orgs/token_list.html", context)
 

@@ -3,7 +3,7 @@
 A photo is accepted only when its first bytes are those of a JPEG, PNG or HEIC/HEIF file AND
 Pillow decodes it completely as that same format; the file name and the content type the
 browser sent are ignored. Size is limited before anything is decoded
-(`settings.TUIJIN_PHOTO_MAX_BYTES`, default 10 MB) and the pixel count, read from the header,
+(`conf.PHOTO_MAX_BYTES`, default 10 MB) and the pixel count, read from the header,
 by `TUIJIN_IMAGE_MAX_PIXELS` (`tuijin.core.uploads.open_image`), so a small file that inflates
 to gigabytes (a decompression bomb) is refused rather than decoded. The thumbnail is made from
 the decoded image in place and turned upright afterwards: one full-size copy per request.
@@ -22,7 +22,6 @@ import zoneinfo
 from dataclasses import dataclass
 
 import pillow_heif
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -30,11 +29,10 @@ from PIL import Image
 from tuijin.core import uploads
 from tuijin.core.uploads import FileKind as Kind
 from tuijin.core.uploads import sniff_image as sniff
+from tuijin.projects import conf
 
 pillow_heif.register_heif_opener()
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_PER_MONTH = 9
 THUMBNAIL_PX = 400
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 EXIF_IFD, DATETIME_ORIGINAL = 0x8769, 0x9003
@@ -68,11 +66,11 @@ class CheckedPhoto:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "TUIJIN_PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return conf.PHOTO_MAX_BYTES
 
 
 def per_month() -> int:
-    return int(getattr(settings, "TUIJIN_PHOTOS_PER_MONTH", DEFAULT_PER_MONTH))
+    return conf.PHOTOS_PER_MONTH
 
 
 def not_an_image() -> ValidationError:

@@ -4,22 +4,20 @@ Accepted: PDF, Word .docx, Excel .xlsx and JPEG/PNG/HEIC images, as `tuijin.core
 proves them (every zip member inflated within the limits before anything else reads it; an
 image's pixels capped from its header, then decoded completely). The name and content type the
 browser sent are ignored; the stored name is generated and the extension is the one the content
-decided. Size is limited before anything is read (`settings.TUIJIN_ATTACHMENT_MAX_BYTES`,
-default 20 MB), and so is the number per upload (`TUIJIN_ATTACHMENTS_PER_UPLOAD`, default 10).
+decided. Size is limited before anything is read (`conf.ATTACHMENT_MAX_BYTES`,
+default 20 MB), and so is the number per upload (`conf.ATTACHMENTS_PER_UPLOAD`, default 10).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tuijin.core import uploads
+from tuijin.supervision import conf
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_PER_UPLOAD = 10
 ACCEPTED = (uploads.PDF, uploads.DOCX, uploads.XLSX, uploads.JPEG, uploads.PNG, uploads.HEIC)
 
 
@@ -36,11 +34,11 @@ class CheckedFile:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "TUIJIN_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return conf.ATTACHMENT_MAX_BYTES
 
 
 def per_upload() -> int:
-    return int(getattr(settings, "TUIJIN_ATTACHMENTS_PER_UPLOAD", DEFAULT_PER_UPLOAD))
+    return conf.ATTACHMENTS_PER_UPLOAD
 
 
 def not_accepted() -> ValidationError:

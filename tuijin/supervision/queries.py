@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -34,7 +33,7 @@ from django.utils import timezone
 
 from tuijin.orgs import policy
 from tuijin.orgs.models import Role, Unit, User
-from tuijin.supervision import metrics, sources
+from tuijin.supervision import conf, metrics, sources
 from tuijin.supervision.models import (
     Assignment,
     AssignmentEvent,
@@ -48,12 +47,11 @@ from tuijin.supervision.models import (
 
 def thresholds() -> metrics.Thresholds:
     """The colour and level thresholds from the settings (defaults in `metrics.DEFAULT`)."""
-    d = metrics.DEFAULT
     return metrics.Thresholds(
-        yellow_days=int(getattr(settings, "TUIJIN_ASSIGNMENT_YELLOW_DAYS", d.yellow_days)),
-        remind_days=int(getattr(settings, "TUIJIN_ASSIGNMENT_REMIND_DAYS", d.remind_days)),
-        supervise_days=int(getattr(settings, "TUIJIN_ASSIGNMENT_SUPERVISE_DAYS", d.supervise_days)),
-        list_days=int(getattr(settings, "TUIJIN_ASSIGNMENT_LIST_DAYS", d.list_days)),
+        yellow_days=conf.ASSIGNMENT_YELLOW_DAYS,
+        remind_days=conf.ASSIGNMENT_REMIND_DAYS,
+        supervise_days=conf.ASSIGNMENT_SUPERVISE_DAYS,
+        list_days=conf.ASSIGNMENT_LIST_DAYS,
     )
 
 

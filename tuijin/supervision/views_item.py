@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import FileResponse, Http404
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tuijin.core.forms import apply_validation_error
 from tuijin.orgs import policy
-from tuijin.supervision import metrics, queries, services
+from tuijin.supervision import conf, metrics, queries, services
 from tuijin.supervision.forms import AssignmentForm, CloseoutForm, ExtensionForm, ProgressForm, ReasonForm
 from tuijin.supervision.labels import colour_label, level_label
 from tuijin.supervision.models import Assignment, Attachment, ExtensionRequest, Status
@@ -103,7 +102,7 @@ def notice(request, pk):
         raise Http404
     th = queries.thresholds()
     issued = a.deadline + dt.timedelta(days=th.list_days if a.level == metrics.LISTED else th.supervise_days)
-    days = settings.TUIJIN_ASSIGNMENT_NOTICE_REPLY_DAYS
+    days = conf.ASSIGNMENT_NOTICE_REPLY_DAYS
     try:
         reply_by, calendar_error = workcalendar.due_date(issued, days), ""
     except ValidationError as exc:  # a year the calendar does not know: say so, never guess

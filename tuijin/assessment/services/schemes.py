@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -38,6 +37,7 @@ from tuijin.core.concurrency import lock_current
 from tuijin.indicators.services.catalogue import validate_year
 from tuijin.orgs import policy
 from tuijin.orgs.models import RankingGroup, Unit, User
+from tuijin.supervision import conf as supervision_conf
 
 SCHEME_FIELDS = ("year", "group", "name", "version_no", "status", "objection_deadline", "description")
 SCHEME_EDITABLE = ("name", "description", "objection_deadline")
@@ -408,7 +408,7 @@ BONUS_ATTACHMENT_KINDS = (uploads.PDF, uploads.DOCX, uploads.XLSX, uploads.JPEG,
 
 
 def _attachment_max_bytes() -> int:
-    return int(getattr(settings, "TUIJIN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+    return supervision_conf.ATTACHMENT_MAX_BYTES
 
 
 def _not_accepted() -> ValidationError:

@@ -5,10 +5,9 @@ On SQLite, 0004 rebuilt the table (that is how SQLite alters a column) and so dr
 created again here. Any later migration that alters this table on SQLite must do the same.
 """
 
-from django.conf import settings
 from django.db import migrations
 
-from tuijin.audit import chain
+from tuijin.audit import chain, conf
 
 LIFT = {
     "postgresql": ["ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_change"],
@@ -27,7 +26,7 @@ RESTORE = {
 
 def fill(apps, schema_editor):
     AuditEvent = apps.get_model("audit", "AuditEvent")
-    algorithm = settings.TUIJIN_AUDIT_HASH_ALGORITHM
+    algorithm = conf.AUDIT_HASH_ALGORITHM
     vendor = schema_editor.connection.vendor
     rows = AuditEvent.objects.order_by("id").values("id", *chain.FIELDS)
     prev, updates = chain.GENESIS, []

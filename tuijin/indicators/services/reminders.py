@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
-from tuijin.indicators import periods, queries
+from tuijin.indicators import conf, periods, queries
 from tuijin.indicators.models import Submission
 from tuijin.indicators.services import reporting
 from tuijin.notifications.services import email_enabled, notify
@@ -82,10 +81,10 @@ def remind_before_deadline(as_of: dt.date) -> int:
     (`TUIJIN_REPORT_REMINDER_DAYS`, 0 = the deadline day), remind every unit that has not handed
     it in. Idempotent: a unit already reminded that day is skipped. Returns how many were reminded."""
     year, month = periods.current_period(as_of)
-    if not settings.TUIJIN_REPORT_REMINDER_DAYS or periods.is_locked(year, month, as_of):
+    if not conf.REPORT_REMINDER_DAYS or periods.is_locked(year, month, as_of):
         return 0
     deadline = periods.deadline(year, month)
-    if workcalendar.working_days_between(as_of, deadline) not in settings.TUIJIN_REPORT_REMINDER_DAYS:
+    if workcalendar.working_days_between(as_of, deadline) not in conf.REPORT_REMINDER_DAYS:
         return 0
     acted = 0
     for missing in queries.missing_units(queries.reporting_units(month), year, month):

@@ -126,7 +126,7 @@ def clean_department(unit: Unit | None, field: str, sheet: ContactSheet) -> Unit
 def answer_due(received_on: dt.date) -> dt.date:
     """The answer's due date: N days after receipt by the calendar (a year it does not know is
     refused with its message, never guessed)."""
-    return workcalendar.due_date(received_on, conf.answer_days(), conf.day_mode())
+    return workcalendar.due_date(received_on, conf.SHEET_ANSWER_DAYS, conf.SHEET_DAY_MODE)
 
 
 # The clock of the services. The demo loader (and any import of historical sheets) replays past

@@ -93,11 +93,11 @@ def sheet_escalate(*, sheet: ContactSheet, as_of: dt.date) -> bool:
 
 
 def _agenda_due(as_of: dt.date) -> dt.date | None:
-    days = conf.agenda_days()
+    days = conf.SHEET_AGENDA_DAYS
     if not days:
         return None
     try:
-        return workcalendar.due_date(as_of, days, conf.day_mode())
+        return workcalendar.due_date(as_of, days, conf.SHEET_DAY_MODE)
     except workcalendar.UnknownCalendarYear as exc:
         # The leader still decides; the automatic rung waits until the calendar knows the year.
         logger.warning("sheet agenda date not computed: %s", exc.messages[0])

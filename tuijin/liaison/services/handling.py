@@ -111,7 +111,7 @@ def assignment_transfer(
     _answered(part, on)
     part.status, part.reason, part.version = AssignmentStatus.TRANSFERRED, reason, part.version + 1
     part.save()
-    successor = _hand_on(sheet, part, to_department, restart=conf.transfer_restarts_clock())
+    successor = _hand_on(sheet, part, to_department, restart=conf.SHEET_TRANSFER_RESTARTS_CLOCK)
     log(sheet, EventKind.TRANSFERRED, actor, assignment=part,
         text=_("转 %(u)s：%(r)s") % {"u": to_department.display_name, "r": reason},
         data={"to": to_department.code, "due_on": successor.due_on.isoformat()},

@@ -149,7 +149,7 @@ def attachments_add(*, actor: User, sheet: ContactSheet, uploads: Sequence) -> l
     require_state(sheet.status, EDITABLE_STATUSES, _("联系单已发送，不能再添加附件。"))
     if not uploads:
         return []
-    limit = conf.attachments_per_sheet()
+    limit = conf.SHEET_ATTACHMENTS_PER_SHEET
     if sheet.attachments.count() + len(uploads) > limit:
         raise ValidationError({"attachments": [_("每张联系单最多 %(n)d 个附件。") % {"n": limit}]})
     checked = []

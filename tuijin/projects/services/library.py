@@ -11,7 +11,7 @@ scope); designations, batches and node templates to the city (`project.manage` +
 The unit's reporter (`project.report`) may state why a project has not started (`delay_reason`)
 and record a milestone's actual date, nothing else. Stage changes need `project.stage`.
 
-Admission rules (`settings.TUIJIN_PROJECT_ADMISSION_RULES`, default on): a project is not marked
+Admission rules (`conf.PROJECT_ADMISSION_RULES`, default on): a project is not marked
 started while its EIA and land checkpoints have no actual date. A supervisor may override with a
 reason; the project is then started *and* flagged (`admission_flags`), never silently accepted.
 """
@@ -22,7 +22,6 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -33,6 +32,7 @@ from tuijin.audit.services import created, diff, record, snapshot
 from tuijin.core.concurrency import lock_current
 from tuijin.orgs import policy
 from tuijin.orgs.models import Role, Unit, User
+from tuijin.projects import conf
 from tuijin.projects.models import (
     ADMISSION_CHECKPOINTS,
     REASONED_STAGES,
@@ -58,7 +58,7 @@ INITIAL_STAGES = (Stage.CONCEPT, Stage.PREPARATION)
 
 
 def admission_rules_on() -> bool:
-    return bool(getattr(settings, "TUIJIN_PROJECT_ADMISSION_RULES", True))
+    return conf.PROJECT_ADMISSION_RULES
 
 
 # --- projects ------------------------------------------------------------------------------

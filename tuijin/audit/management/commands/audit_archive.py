@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
+from tuijin.audit import conf
 from tuijin.audit.retention import archive_old_rows
 
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--database", default="owner" if "owner" in settings.DATABASES else DEFAULT_DB_ALIAS)
 
     def handle(self, *args, database: str, **options):
-        if not settings.TUIJIN_AUDIT_RETENTION_DAYS:
+        if not conf.AUDIT_RETENTION_DAYS:
             self.stdout.write("AUDIT_RETENTION_DAYS is 0: every audit row is kept")
             return
         archive = archive_old_rows(using=database)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tuijin.core import demo
+from tuijin.core import conf, demo
 
 PASSWORD_FILE = settings.BASE_DIR / "var" / "demo-password.txt"
 
@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
 
 def _two_factor_line() -> str:
-    if settings.TUIJIN_DEMO_TWO_FACTOR:
+    if conf.DEMO_TWO_FACTOR:
         return (
             "  two-factor login (DEMO_TWO_FACTOR=1): demo-sysadmin, demo-secadmin, demo-auditor and demo-supervisor\n"
             "  enrol an authenticator app (TOTP) at their first login; the others may enrol from the user menu."
