@@ -8,6 +8,4 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织与人员")
 
     def ready(self) -> None:
-        from tuijin.orgs import ageing, checks  # noqa: F401  (checks registers the deploy checks)
-
-        ageing.register_timers()
+        from tuijin.orgs import checks  # noqa: F401  (registers the deploy checks)
