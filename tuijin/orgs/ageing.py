@@ -88,4 +88,3 @@ def disable_idle_accounts(as_of: dt.date) -> int:
                 )  # fmt: skip
                 acted += 1
     return acted
-

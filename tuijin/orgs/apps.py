@@ -8,4 +8,6 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织与人员")
 
     def ready(self) -> None:
-        from tuijin.orgs import checks  # noqa: F401  (registers the deploy checks)
+        from tuijin.orgs import audit_labels, checks  # noqa: F401  (checks registers the deploy checks)
+
+        audit_labels.register()
