@@ -60,7 +60,7 @@ urlpatterns = [
     path("accounts/tokens/<int:pk>/revoke/", views_tokens.my_token_revoke, name="my_token_revoke"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("orgs/", include("tuijin.orgs.urls")),
-    path("audit/", include("tuijin.audit.urls")),
+    path("audit/", include("tuijin.orgs.urls_audit")),
     path("indicators/", include("tuijin.indicators.urls")),
     path("projects/", include("tuijin.projects.urls")),
     path("bulletins/", include("tuijin.bulletins.urls")),

@@ -178,3 +178,19 @@ def test_the_labels_read_in_english_too(cast):
         row = row_of(AuditEvent.objects.latest("id"))
         assert row.actor == "System (scheduled job)"
         assert row.changes[0].before == "(empty)"
+
+
+def test_an_object_whose_app_registers_no_label_reads_as_its_str(cast):
+    services.unit_update(actor=cast.sysadmin, unit=cast.town_a1, expected_version=None, parent=cast.county_b)
+    event = AuditEvent.objects.filter(object_type="orgs.unit", action="update").latest("id")
+    assert "orgs.unit" not in display._LABELLERS
+    assert row_of(event).name == str(cast.town_a1)
+    assert changes_of(event)["上级单位"] == (str(cast.county_a), str(cast.county_b))
+
+
+def test_an_apps_labeller_names_its_objects_in_the_row_and_in_the_changes(cast, monkeypatch):
+    monkeypatch.setitem(display._LABELLERS, "orgs.unit", lambda unit: f"{unit.name}（{unit.code}）")
+    services.unit_update(actor=cast.sysadmin, unit=cast.town_a1, expected_version=None, parent=cast.county_b)
+    event = AuditEvent.objects.filter(object_type="orgs.unit", action="update").latest("id")
+    assert row_of(event).name == f"{cast.town_a1.name}（{cast.town_a1.code}）"
+    assert changes_of(event)["上级单位"] == (f"甲县（{cast.county_a.code}）", f"乙县（{cast.county_b.code}）")

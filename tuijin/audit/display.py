@@ -5,8 +5,9 @@ this module only reads them. A page of rows costs a fixed number of queries what
 (`present` collects every object the rows name first, then fetches each model's in one query);
 an object deleted since falls back to what the row stored.
 
-Change keys are a model's field names, or a figure's: "FAI.value" (indicator code, in a
-submission's row) and "2.8.value" (unit id, indicator id, in the project feed's row).
+Audit knows no app: each app names its objects and reads its own change keys through the
+registry below, from its AppConfig.ready() (`<app>/audit_labels.py`). Change keys are a model's
+field names, or keys a registered `KeyReader` reads (a figure's "FAI.value" in a submission's row).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import functools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -63,8 +64,6 @@ EXTRA_LABELS = {
     "docx_sha256": gettext_lazy("Word 文件 SHA-256"),
     "pdf_sha256": gettext_lazy("PDF 文件 SHA-256"),
 }
-FIGURE_FIELDS = ("value", "last_year_value", "remark")
-FIGURE_ROWS = ("indicators.report", "indicators.submission")
 # Fields that hold an indicator's figure (shown to the indicator's decimals), not points or counts.
 FIGURE_VALUES = {"value", "last_year_value", "proposed_value", "proposed_last_year_value", "old_value", "new_value"}
 DECIMAL_TEXT = re.compile(r"-?\d+\.\d+")
@@ -96,9 +95,57 @@ class EventView:
     changes: list[Change] = field(default_factory=list)
 
 
+# --- what the apps register -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An object a change key names: the `model` row whose `field` (unique) is `value`."""
+
+    model: type[models.Model]
+    value: Any
+    field: str = "pk"
+
+
+class KeyRead(Protocol):
+    """One change key as its app reads it: the objects it names (fetched with the page's others),
+    then the change it shows once they are fetched."""
+
+    @property
+    def refs(self) -> Sequence[Ref]: ...
+
+    def change(self, pair: list[Any], names: Names) -> Change: ...
+
+
+Labeller = Callable[[Any], str]
+KeyReader = Callable[[str], KeyRead | None]  # None: not its key (read as a field or an extra key)
+
+_LABELLERS: dict[str, Labeller] = {}
+_KEY_READERS: dict[str, KeyReader] = {}
+_EXTRA_CHOICES: dict[str, Iterable[tuple[Any, Any]]] = {}
+
+
+def register(model_label: str, labeller: Labeller) -> None:
+    """Name the objects of `model_label` ("orgs.user") by `labeller(obj)`, not `str(obj)`.
+
+    A page fetches each model's objects in one query, with their non-null foreign keys two levels
+    deep: a labeller reads only those (or calls `label_of` on one of them) and costs no query."""
+    _LABELLERS[model_label.lower()] = labeller
+
+
+def register_keys(model_label: str, reader: KeyReader) -> None:
+    """Read the change keys of `model_label`'s rows that are not its fields (`reader(key)`)."""
+    _KEY_READERS[model_label.lower()] = reader
+
+
+def register_choices(key: str, choices: Iterable[tuple[Any, Any]]) -> None:
+    """Show the coded values under `key`, a change key that is no field (a user's roles), by label."""
+    _EXTRA_CHOICES[key] = choices
+
+
 def present(events: Sequence[AuditEvent]) -> list[EventView]:
     """The rows as the auditor reads them, in a few queries (one per model the rows name)."""
-    names = _Names()
+    names = Names()
     for event in events:
         names.collect(event)
     names.fetch()
@@ -134,59 +181,43 @@ def _kept_types() -> dict[str, type[models.Model]]:
 
 
 def label_of(obj: models.Model) -> str:
-    """An object's name as users see it (a figure by its unit, indicator and period)."""
-    from tuijin.indicators.models import Report, Submission
-    from tuijin.orgs.models import User
-    from tuijin.projects.models import ProgressPhoto, ProjectProgress
-
-    if isinstance(obj, Report):
-        return f"{obj.unit.name} · {obj.indicator.name} · {_period(obj.year, obj.month)}"
-    if isinstance(obj, Submission):
-        return _("%(unit)s · %(period)s月报") % {"unit": obj.unit.name, "period": _period(obj.year, obj.month)}
-    if isinstance(obj, ProjectProgress):
-        return _("%(project)s · %(period)s进展") % {"project": obj.project.name, "period": _period(obj.year, obj.month)}
-    if isinstance(obj, ProgressPhoto):
-        return f"{label_of(obj.progress)} · {obj.caption or _('照片')}"
-    if isinstance(obj, User):
-        return f"{obj.full_name}（{obj.username}）" if obj.full_name and obj.full_name != obj.username else obj.username
-    return str(obj)
+    """An object's name as users see it: its app's labeller (see `register`), else `str(obj)`."""
+    labeller = _LABELLERS.get(obj._meta.label_lower)
+    return labeller(obj) if labeller is not None else str(obj)
 
 
-def _period(year: int, month: int) -> str:
-    return _("%(y)d年%(m)d月") % {"y": year, "m": month}
+def _key_read(model: type[models.Model] | None, key: str) -> KeyRead | None:
+    reader = _KEY_READERS.get(model._meta.label_lower) if model is not None else None
+    return reader(key) if reader is not None else None
 
 
-class _Names:
-    """Collects the objects a batch of rows names, fetches them per model, then renders the rows."""
+def _actor_model() -> type[models.Model]:
+    return AuditEvent._meta.get_field("actor").related_model
+
+
+class Names:
+    """Collects the objects a batch of rows names, fetches them per model, then renders the rows.
+    A `KeyRead` finds its objects with `get` and shows a value with `value`."""
 
     def __init__(self) -> None:
-        self.wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
-        self.codes: set[str] = set()  # indicator codes of "FAI.value" keys
-        self.found: dict[tuple[type[models.Model], Any], models.Model] = {}
-        self.by_code: dict[str, models.Model] = {}
+        self.wanted: dict[tuple[type[models.Model], str], set[Any]] = defaultdict(set)
+        self.found: dict[tuple[type[models.Model], str, Any], models.Model] = {}
 
     # --- collecting -----------------------------------------------------------------------
 
     def collect(self, event: AuditEvent) -> None:
-        from tuijin.indicators.models import Indicator
-        from tuijin.orgs.models import Unit, User
-
         model = model_of(event.object_type)
         if event.actor_id:
-            self._want(User, event.actor_id)
+            self._want(_actor_model(), event.actor_id)
         if model is None:
             return
         if event.object_id:
             self._want(model, event.object_id)
         for key, pair in _pairs(event):
-            figure = _figure_of(model, key)
-            if figure is not None:
-                unit_id, indicator, _name = figure
-                if unit_id is not None:
-                    self._want(Unit, unit_id)
-                    self._want(Indicator, indicator)
-                else:
-                    self.codes.add(indicator)
+            read = _key_read(model, key)
+            if read is not None:
+                for ref in read.refs:
+                    self._want(ref.model, ref.value, ref.field)
                 continue
             model_field = _field(model, key)
             if model_field is not None and model_field.is_relation and model_field.related_model is not None:
@@ -195,78 +226,59 @@ class _Names:
                         if pk not in (None, ""):
                             self._want(model_field.related_model, pk)
 
-    def _want(self, model: type[models.Model], pk: Any) -> None:
+    def _want(self, model: type[models.Model], value: Any, by: str = "pk") -> None:
         with contextlib.suppress(ValidationError, TypeError, ValueError):
-            self.wanted[model].add(model._meta.pk.to_python(pk))
+            self.wanted[(model, by)].add(_field_of(model, by).to_python(value))
 
     # --- fetching ---------------------------------------------------------------------------
 
     def fetch(self) -> None:
-        from tuijin.indicators.models import Indicator
-
-        if self.codes:
-            self.by_code = {i.code: i for i in Indicator.objects.filter(code__in=self.codes)}
-        for model, pks in self.wanted.items():
+        for (model, by), values in self.wanted.items():
             relations = _required_relations(model)
             manager = model._base_manager.select_related(*relations) if relations else model._base_manager
-            for pk, obj in manager.in_bulk(list(pks)).items():
-                self.found[(model, pk)] = obj
+            fetched = manager.in_bulk(list(values)) if by == "pk" else manager.in_bulk(list(values), field_name=by)
+            for value, obj in fetched.items():
+                self.found[(model, by, value)] = obj
 
-    def get(self, model: type[models.Model] | None, pk: Any) -> models.Model | None:
-        if model is None or pk in (None, ""):
+    def get(self, model: type[models.Model] | None, value: Any, by: str = "pk") -> models.Model | None:
+        """The fetched object of `model` whose `by` is `value`; None if none was (or it is gone)."""
+        if model is None or value in (None, ""):
             return None
         try:
-            return self.found.get((model, model._meta.pk.to_python(pk)))
+            return self.found.get((model, by, _field_of(model, by).to_python(value)))
         except (ValidationError, TypeError, ValueError):
             return None
 
     # --- rendering --------------------------------------------------------------------------
 
     def view(self, event: AuditEvent) -> EventView:
-        from tuijin.orgs.models import User
-
         model = model_of(event.object_type)
         obj = self.get(model, event.object_id)
-        actor = self.get(User, event.actor_id)
+        actor = self.get(_actor_model(), event.actor_id)
         return EventView(
             event=event,
             actor=_actor(event, actor),
             is_system=bool(event.system_actor),
             type_label=type_label(event.object_type) if event.object_type else "",
-            name=label_of(obj) if obj is not None else event.object_repr or _missing(event.object_id),
+            name=label_of(obj) if obj is not None else event.object_repr or missing(event.object_id),
             gone=obj is None and model is not None and bool(event.object_id),
             changes=[c for c in (self._change(model, obj, key, pair) for key, pair in _pairs(event)) if c.shown],
         )
 
     def _change(self, model, obj, key: str, pair: list[Any]) -> Change:
-        figure = _figure_of(model, key)
-        if figure is not None:
-            return self._figure_change(figure, pair)
+        read = _key_read(model, key)
+        if read is not None:
+            return read.change(pair, self)
         model_field = _field(model, key) if model is not None else None
         if model_field is None:
             label, choices = str(EXTRA_LABELS.get(key, key)), _extra_choices(key)
             return Change(label, *(_plain(_chosen(v, choices)) for v in pair))
         decimals = _decimals_of(obj) if key in FIGURE_VALUES else None
-        before, after = (self._value(model_field, v, decimals) for v in pair)
+        before, after = (self.value(model_field, v, decimals) for v in pair)
         return Change(field_label(model_field), before, after)
 
-    def _figure_change(self, figure: tuple[Any, str, str], pair: list[Any]) -> Change:
-        from tuijin.indicators.models import Indicator, Report
-        from tuijin.orgs.models import Unit
-
-        unit_id, indicator_key, name = figure
-        if unit_id is None:
-            indicator = self.by_code.get(indicator_key)
-            parts = [indicator.name if indicator else indicator_key]
-        else:
-            unit, indicator = self.get(Unit, unit_id), self.get(Indicator, indicator_key)
-            parts = [unit.name if unit else _missing(unit_id), indicator.name if indicator else _missing(indicator_key)]
-        model_field = Report._meta.get_field(name)
-        decimals = indicator.decimals if indicator else None
-        before, after = (self._value(model_field, v, decimals) for v in pair)
-        return Change(" · ".join([*parts, str(model_field.verbose_name)]), before, after)
-
-    def _value(self, model_field, value: Any, decimals: int | None = None) -> str:
+    def value(self, model_field, value: Any, decimals: int | None = None) -> str:
+        """A stored value of `model_field` as users read it (a number to at least `decimals`)."""
         if value is None or value == "" or value == []:
             return str(EMPTY)
         if model_field.is_relation and model_field.related_model is not None:
@@ -283,7 +295,7 @@ class _Names:
 
     def _related(self, model: type[models.Model], pk: Any) -> str:
         obj = self.get(model, pk)
-        return label_of(obj) if obj is not None else _missing(pk)
+        return label_of(obj) if obj is not None else missing(pk)
 
 
 def _required_relations(model: type[models.Model], depth: int = 2) -> list[str]:
@@ -298,12 +310,8 @@ def _required_relations(model: type[models.Model], depth: int = 2) -> list[str]:
 
 
 def _extra_choices(key: str) -> dict[str, str]:
-    """Labels of coded values under keys that are not fields (a user's roles)."""
-    if key == "roles":
-        from tuijin.orgs.models import Role
-
-        return {value: str(label) for value, label in Role.choices}
-    return {}
+    """Labels of coded values under keys that are not fields (a user's roles: see `register_choices`)."""
+    return {value: str(label) for value, label in _EXTRA_CHOICES.get(key, ())}
 
 
 def _chosen(value: Any, choices: dict[str, str]) -> Any:
@@ -323,19 +331,6 @@ def _pairs(event: AuditEvent) -> Iterable[tuple[str, list[Any]]]:
             yield str(key), [None, pair]
 
 
-def _figure_of(model: type[models.Model] | None, key: str) -> tuple[Any, str, str] | None:
-    """(unit id or None, indicator id or code, field) of a figure's key in a submission's or a
-    figure's row ("FAI.value", "2.8.value"); None for any other key."""
-    if model is None or model._meta.label_lower not in FIGURE_ROWS:
-        return None
-    parts = key.split(".")
-    if parts[-1] not in FIGURE_FIELDS or len(parts) not in (2, 3):
-        return None
-    if len(parts) == 3:
-        return (parts[0], parts[1], parts[2]) if parts[0].isdigit() and parts[1].isdigit() else None
-    return None, parts[0], parts[1]
-
-
 def field_label(model_field: models.Field) -> str:
     """The field's label; a foreign key left with Django's default label by its model's name."""
     label = str(model_field.verbose_name)
@@ -344,6 +339,10 @@ def field_label(model_field: models.Field) -> str:
     if model_field.is_relation and model_field.related_model:
         return str(model_field.related_model._meta.verbose_name)
     return str(EXTRA_LABELS.get(model_field.name, label))
+
+
+def _field_of(model: type[models.Model], by: str) -> models.Field:
+    return model._meta.pk if by == "pk" else model._meta.get_field(by)
 
 
 def _field(model: type[models.Model] | None, name: str):
@@ -369,7 +368,8 @@ def _actor(event: AuditEvent, user) -> str:
     return event.actor_username or "—"
 
 
-def _missing(pk: Any) -> str:
+def missing(pk: Any) -> str:
+    """What an object gone since (or never found) reads as: its id."""
     return _("编号 %(id)s（已不存在）") % {"id": pk} if pk not in (None, "") else "—"
 
 

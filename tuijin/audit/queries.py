@@ -1,39 +1,14 @@
-"""Reading the audit log with the auditor's filters."""
+"""Reading the audit log: the types it holds, and the check of its hash chain. (The auditor's
+filtered list is `tuijin.orgs.queries_audit`: it finds actors by a person's name.)"""
 
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.audit import chain
-from tuijin.audit.models import AuditEvent, SystemActor
-
-
-def events(*, actor: str = "", action: str = "", object_type: str = "", date_from=None, date_to=None) -> QuerySet:
-    qs = AuditEvent.objects.all()
-    if actor:
-        qs = qs.filter(_actor_matches(actor))
-    if action:
-        qs = qs.filter(action=action)
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if date_from:
-        qs = qs.filter(at__gte=_start_of(date_from))
-    if date_to:
-        qs = qs.filter(at__lt=_start_of(date_to + dt.timedelta(days=1)))
-    return qs.order_by("-at", "-id")
-
-
-def _actor_matches(text: str) -> Q:
-    """A person by account or name, or the system by its label ("系统" finds every automatic job)."""
-    from tuijin.orgs.models import User
-
-    people = User.objects.filter(full_name__icontains=text).values("pk")
-    systems = [value for value, label in SystemActor.choices if text.lower() in str(label).lower()]
-    return Q(actor_username__icontains=text) | Q(actor_id__in=people) | Q(system_actor__in=systems)
+from tuijin.audit.models import AuditEvent
 
 
 def object_types() -> list[tuple[str, str]]:
@@ -46,11 +21,6 @@ def object_types() -> list[tuple[str, str]]:
     # Two types of one name (downloads of one app) are told apart by the stored type.
     named = [(t, label if seen[label] == 1 else f"{label}（{t}）") for t, label in pairs]
     return sorted(named, key=lambda pair: (pair[1], pair[0]))
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    # Days are Asia/Shanghai days, as the auditor reads them.
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ class IndicatorsConfig(AppConfig):
         recovery.register("imports", lambda *, requeue: imports_recover())
         kinds.register(reminders.KIND, _("催报"))
 
+        from tuijin.indicators import audit_labels
+
+        audit_labels.register()
+
         from tuijin.indicators.models import ReportingRule
         from tuijin.indicators.periods import forget_deadlines
         from tuijin.workdays.models import CalendarDay, CalendarYear

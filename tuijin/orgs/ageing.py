@@ -4,7 +4,8 @@ TUIJIN_PASSWORD_MAX_AGE_DAYS: a password older than this (since the holder last 
 since the account was created) must be changed before anything else; the account is flagged
 once (`must_change_password`, audited) on its next request, web or API.
 
-TUIJIN_IDLE_ACCOUNT_DAYS: the daily timer `orgs.idle_accounts` disables accounts with no login
+TUIJIN_IDLE_ACCOUNT_DAYS: the daily timer `orgs.idle_accounts` (registered by notifications,
+which runs the timers and sits above orgs) disables accounts with no login
 for this many days (never logged in: since created), each audited. The three administrators
 are left alone: a disabled administrator could only come back through break-glass, and the
 other two watch their use in the audit log. Idempotent: each account is claimed with a
@@ -87,10 +88,3 @@ def disable_idle_accounts(as_of: dt.date) -> int:
                 )  # fmt: skip
                 acted += 1
     return acted
-
-
-def register_timers() -> None:
-    from tuijin.notifications import timers
-
-    # Not a reminder: it runs on every day the daily chain runs for (rest days included on catch-up).
-    timers.register(IDLE_TIMER, disable_idle_accounts, working_days_only=False)

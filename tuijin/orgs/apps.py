@@ -8,6 +8,6 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织与人员")
 
     def ready(self) -> None:
-        from tuijin.orgs import ageing, checks  # noqa: F401  (checks registers the deploy checks)
+        from tuijin.orgs import audit_labels, checks  # noqa: F401  (checks registers the deploy checks)
 
-        ageing.register_timers()
+        audit_labels.register()

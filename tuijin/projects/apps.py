@@ -6,3 +6,8 @@ class ProjectsConfig(AppConfig):
     name = "tuijin.projects"
     label = "projects"
     verbose_name = _("重大项目")
+
+    def ready(self) -> None:
+        from tuijin.projects import audit_labels
+
+        audit_labels.register()

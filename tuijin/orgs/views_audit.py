@@ -1,5 +1,5 @@
 """The auditor's pages: the filtered log, one event, and the Excel export. Nothing here writes
-events except the record of the export itself."""
+events except the record of the export itself. In orgs, above audit: they check the policy."""
 
 import json
 
@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from tuijin.audit import display, queries
-from tuijin.audit.forms import AuditFilterForm
+from tuijin.audit import display
 from tuijin.audit.models import AuditAction, AuditEvent
+from tuijin.audit.queries import object_types, verify_chain
 from tuijin.audit.services import record
 from tuijin.core.excel import build_sheet, xlsx_response
-from tuijin.orgs import policy
+from tuijin.orgs import policy, queries_audit
+from tuijin.orgs.forms_audit import AuditFilterForm
 
 EXPORT_LIMIT = 100_000
 EXPORT_CHUNK = 2000
@@ -26,7 +27,7 @@ EXPORT_CHUNK = 2000
 def event_list(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = queries.events(**{k: v for k, v in filters.items() if v})
+    qs = queries_audit.events(**{k: v for k, v in filters.items() if v})
     if request.GET.get("export") == "xlsx" and (form.is_valid() or not request.GET):
         return _export(request, qs, filters)
     page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -34,9 +35,9 @@ def event_list(request):
         "form": form,
         "page_obj": page_obj,
         "rows": display.present(page_obj.object_list),
-        "object_types": queries.object_types(),
+        "object_types": object_types(),
     }
-    template = "audit/event_list.html#results" if request.htmx else "audit/event_list.html"
+    template = "orgs/audit_event_list.html#results" if request.htmx else "orgs/audit_event_list.html"
     return render(request, template, context)
 
 
@@ -49,14 +50,14 @@ def event_detail(request, pk: int):
     raw = "\n".join(
         f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for k, v in changes.items()
     )
-    return render(request, "audit/event_detail.html", {"row": row, "raw_changes": raw})
+    return render(request, "orgs/audit_event_detail.html", {"row": row, "raw_changes": raw})
 
 
 @require_safe
 @policy.permission("audit.read")
 def chain_verify(request):
     """The auditor's check of the hash chain: holds, or the first broken row (id and time)."""
-    return render(request, "audit/chain_verify.html", {"verdict": queries.verify_chain()})
+    return render(request, "orgs/audit_chain_verify.html", {"verdict": verify_chain()})
 
 
 def _export(request, qs, filters):
