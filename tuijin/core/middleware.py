@@ -11,8 +11,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tuijin.audit.context import client_ip, ip_from_request
 from tuijin.core import text
+from tuijin.core.clientip import client_ip as trusted_client_ip
+from tuijin.core.requestcontext import client_ip
 from tuijin.orgs import ageing, twofactor
 
 
@@ -53,13 +54,14 @@ class QueryControlCharactersMiddleware:
 
 
 class RequestContextMiddleware:
-    """Makes the client address available to `audit.record` for the whole request."""
+    """Makes the client address (as the trusted proxies vouch for it) available to `audit.record`
+    for the whole request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = client_ip.set(ip_from_request(request))
+        token = client_ip.set(trusted_client_ip(request))
         try:
             return self.get_response(request)
         finally:
