@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "tuijin.notifications",
     "tuijin.meetings",
     "tuijin.supervision",
+    "tuijin.shell",
 ]
 
 MIDDLEWARE = [
@@ -134,9 +135,9 @@ MIDDLEWARE = [
     "tuijin.core.middleware.RequestContextMiddleware",
     "tuijin.core.middleware.SessionLifetimeMiddleware",
     # The second factor first (who is this?), then a forced password change.
-    "tuijin.core.middleware.TwoFactorMiddleware",
-    "tuijin.core.middleware.PasswordChangeRequiredMiddleware",
-    "tuijin.core.middleware.UnknownCalendarYearMiddleware",
+    "tuijin.shell.middleware.TwoFactorMiddleware",
+    "tuijin.shell.middleware.PasswordChangeRequiredMiddleware",
+    "tuijin.shell.middleware.UnknownCalendarYearMiddleware",
     "tuijin.audit.middleware.DownloadAuditMiddleware",
     "tuijin.audit.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
