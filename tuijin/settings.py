@@ -166,7 +166,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tuijin.core.navigation.navigation",
+                "tuijin.shell.navigation.navigation",
                 "tuijin.notifications.context.inbox_count",
             ],
         },

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tuijin.core import demo
+from tuijin.shell import demo
 
 PASSWORD_FILE = settings.BASE_DIR / "var" / "demo-password.txt"
 
