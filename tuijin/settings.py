@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "tuijin.notifications",
     "tuijin.meetings",
     "tuijin.supervision",
+    "tuijin.shell",
 ]
 
 MIDDLEWARE = [
@@ -114,9 +115,9 @@ MIDDLEWARE = [
     "tuijin.core.middleware.RequestContextMiddleware",
     "tuijin.core.middleware.SessionLifetimeMiddleware",
     # The second factor first (who is this?), then a forced password change.
-    "tuijin.core.middleware.TwoFactorMiddleware",
-    "tuijin.core.middleware.PasswordChangeRequiredMiddleware",
-    "tuijin.core.middleware.UnknownCalendarYearMiddleware",
+    "tuijin.shell.middleware.TwoFactorMiddleware",
+    "tuijin.shell.middleware.PasswordChangeRequiredMiddleware",
+    "tuijin.shell.middleware.UnknownCalendarYearMiddleware",
     "tuijin.audit.middleware.DownloadAuditMiddleware",
     "tuijin.audit.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,7 +146,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tuijin.core.navigation.navigation",
+                "tuijin.shell.navigation.navigation",
                 "tuijin.notifications.context.inbox_count",
             ],
         },

@@ -4,8 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from tuijin.assessment import api as assessment_api
 from tuijin.bulletins import api as bulletins_api
-from tuijin.core import api as core_api
-from tuijin.core import views as core_views
+from tuijin.core.api import open_to_drf
 from tuijin.indicators import api as indicators_api
 from tuijin.liaison import api as liaison_api
 from tuijin.meetings import api as meetings_api
@@ -13,6 +12,8 @@ from tuijin.notifications import api as notifications_api
 from tuijin.orgs import api as orgs_api
 from tuijin.orgs import views_tokens, views_twofactor
 from tuijin.projects import api as projects_api
+from tuijin.shell import api as shell_api
+from tuijin.shell import views as shell_views
 from tuijin.supervision import api as supervision_api
 from tuijin.workdays import api as workdays_api
 
@@ -32,7 +33,7 @@ meetings_api.register(router)
 notifications_api.register(router)
 
 api_v1 = [
-    path("auth/token/", core_api.token, name="api-token"),
+    path("auth/token/", shell_api.token, name="api-token"),
     *indicators_api.urlpatterns,
     *projects_api.urlpatterns,
     *bulletins_api.urlpatterns,
@@ -45,12 +46,12 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
-    path("accounts/login/", core_views.login, name="login"),
-    path("accounts/logout/", core_views.logout, name="logout"),
-    path("accounts/password/", core_views.password_change, name="password_change"),
-    path("accounts/password/done/", core_views.password_change_done, name="password_change_done"),
+    path("", shell_views.home, name="home"),
+    path("healthz", shell_views.healthz, name="healthz"),
+    path("accounts/login/", shell_views.login, name="login"),
+    path("accounts/logout/", shell_views.logout, name="logout"),
+    path("accounts/password/", shell_views.password_change, name="password_change"),
+    path("accounts/password/done/", shell_views.password_change_done, name="password_change_done"),
     path("accounts/two-factor/", views_twofactor.account, name="two_factor"),
     path("accounts/two-factor/verify/", views_twofactor.verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", views_twofactor.setup, name="two_factor_setup"),
@@ -58,7 +59,7 @@ urlpatterns = [
     path("accounts/two-factor/disable/", views_twofactor.disable, name="two_factor_disable"),
     path("accounts/tokens/", views_tokens.my_tokens, name="my_tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views_tokens.my_token_revoke, name="my_token_revoke"),
-    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("i18n/setlang/", shell_views.set_language, name="set_language"),
     path("orgs/", include("tuijin.orgs.urls")),
     path("audit/", include("tuijin.orgs.urls_audit")),
     path("indicators/", include("tuijin.indicators.urls")),
@@ -69,9 +70,9 @@ urlpatterns = [
     path("supervision/", include("tuijin.supervision.urls")),
     path("meetings/", include("tuijin.meetings.urls")),
     path("notifications/", include("tuijin.notifications.urls")),
-    path("api/v1/", include(core_api.open_to_drf(api_v1))),
-    path("api/schema/", core_api.schema, name="api-schema"),
-    path("api/docs/", core_api.docs, name="api-docs"),
+    path("api/v1/", include(open_to_drf(api_v1))),
+    path("api/schema/", shell_api.schema, name="api-schema"),
+    path("api/docs/", shell_api.docs, name="api-docs"),
 ]
 
 if settings.DEBUG:

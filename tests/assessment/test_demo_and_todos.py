@@ -11,7 +11,7 @@ from tuijin.assessment.models import Objection, ObjectionStatus, Result, Scheme,
 
 
 # The demo is laid out around the day it is loaded: on 20 November, October is the latest
-# locked month (tests/core/test_demo_dates.py covers the other days of the year).
+# locked month (tests/shell/test_demo_dates.py covers the other days of the year).
 @time_machine.travel("2026-11-20 10:00 +0800", tick=False)
 def test_the_demo_scheme_has_trial_results_and_a_pending_objection(db, settings, tmp_path):
     from tuijin.assessment import demo as assessment_demo

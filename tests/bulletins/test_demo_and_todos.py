@@ -45,7 +45,7 @@ def test_todos_name_drafts_to_supervisors_and_unread_bulletins_to_readers(cast, 
 
 
 # The demo is laid out around the day it is loaded: on 20 November, October is the latest
-# locked month (tests/core/test_demo_dates.py covers the other days of the year).
+# locked month (tests/shell/test_demo_dates.py covers the other days of the year).
 @time_machine.travel("2026-11-20 10:00 +0800", tick=False)
 def test_the_demo_has_september_published_and_october_drafted(db, settings, tmp_path):
     from tests.conftest import PASSWORD

@@ -4,8 +4,8 @@ import datetime as dt
 
 import time_machine
 
-from tuijin.core import todos
 from tuijin.indicators.models import SubmissionStatus
+from tuijin.shell import todos
 
 # The current period on 2026-11-03 is October 2026, due on 2026-11-05.
 BEFORE_DEADLINE = dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.UTC)

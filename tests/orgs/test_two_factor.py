@@ -79,7 +79,7 @@ def test_production_defaults_hold_demo_logins_to_it_too():
 
 
 def test_with_the_demo_setting_off_the_demo_supervisor_logs_straight_in(cast, client, settings, frozen):
-    from tuijin.core.management.commands.load_demo import _two_factor_line
+    from tuijin.shell.management.commands.load_demo import _two_factor_line
 
     settings.TUIJIN_DEMO_TWO_FACTOR = False
     user = services.user_create(

@@ -5,7 +5,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-client_ip: ContextVar[str | None] = ContextVar("tuijin_client_ip", default=None)
+from tuijin.core.requestcontext import client_ip  # the request's address: ground, kept in core
+
 # Set when a view recorded its own export/download event, so the download middleware adds none.
 export_recorded: ContextVar[bool] = ContextVar("tuijin_export_recorded", default=False)
 

@@ -4,7 +4,7 @@ Who must have it (`required`): the three administrators and supervisors, everyon
 TUIJIN_TWO_FACTOR_FOR_ALL is on; anyone else may enrol. The demo city's logins are exempt while
 TUIJIN_DEMO_TWO_FACTOR is off (`make run`). A signed-in session that has not passed the second
 factor reaches only the code page, enrolment, logout and the language switch
-(tuijin.core.middleware.TwoFactorMiddleware): with a confirmed device it is asked for a code,
+(tuijin.shell.middleware.TwoFactorMiddleware): with a confirmed device it is asked for a code,
 without one but required it is sent to enrolment.
 
 Codes are checked by django-otp's devices under a row lock. Their throttling refuses any try for

@@ -1,3 +1,6 @@
+"""The site's own pages: home (我的待办, the units in scope, the 三员's entry points), login, logout,
+the password change, the language switch and the health check."""
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -11,12 +14,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
-from tuijin.core import todos
 from tuijin.core.forms import CleanTextMixin
 from tuijin.orgs import policy, tokens
 from tuijin.orgs import services as org_services
 from tuijin.orgs.ageing import password_expired
 from tuijin.orgs.queries import units_for
+from tuijin.shell import todos
 
 
 @policy.permission(policy.AUTHENTICATED)
@@ -34,7 +37,7 @@ def home(request):
         # The units list is a business user's scope, and the system administrator's to manage.
         "shows_units": not request.user.is_administrator or policy.allows(request.user, "unit.manage"),
     }
-    return render(request, "core/home.html", context)
+    return render(request, "shell/home.html", context)
 
 
 # The 三员's home shows their own work, never reporting: (label, url name, action) by role.

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tuijin.core import conf, demo
+from tuijin.core import conf
+from tuijin.shell import demo
 
 PASSWORD_FILE = settings.BASE_DIR / "var" / "demo-password.txt"
 

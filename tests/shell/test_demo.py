@@ -41,7 +41,7 @@ def counts():
 
 
 # The demo is laid out around the day it is loaded: on 20 November, October is the latest
-# locked month (tests/core/test_demo_dates.py covers the other days of the year).
+# locked month (tests/shell/test_demo_dates.py covers the other days of the year).
 @time_machine.travel("2026-11-20 10:00 +0800", tick=False)
 def test_the_demo_city_loads_completely_and_only_once(db, monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path

@@ -17,8 +17,8 @@ from tests.indicators.conftest import YEAR, build_catalogue
 from tests.twofactor import verify_session
 from tuijin.assessment import services as assessment_services
 from tuijin.assessment.models import RuleKind
-from tuijin.core import navigation
 from tuijin.orgs import policy
+from tuijin.shell import navigation
 
 NOW = dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.UTC)
 ROLES = (

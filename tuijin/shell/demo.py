@@ -1,4 +1,4 @@
-"""The demo city, app by app, in dependency order. Each app's `demo.load` is idempotent."""
+"""The demo city, app by app, in dependency order (`manage.py load_demo`). Each app's `demo.load` is idempotent."""
 
 from tuijin.assessment import demo as assessment_demo
 from tuijin.bulletins import demo as bulletins_demo
