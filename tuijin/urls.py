@@ -5,13 +5,14 @@ from rest_framework.routers import DefaultRouter
 from tuijin.assessment import api as assessment_api
 from tuijin.bulletins import api as bulletins_api
 from tuijin.core import api as core_api
+from tuijin.core import health
 from tuijin.core import views as core_views
 from tuijin.indicators import api as indicators_api
 from tuijin.liaison import api as liaison_api
 from tuijin.meetings import api as meetings_api
 from tuijin.notifications import api as notifications_api
 from tuijin.orgs import api as orgs_api
-from tuijin.orgs import views_tokens, views_twofactor
+from tuijin.orgs import policy, views_tokens, views_twofactor
 from tuijin.projects import api as projects_api
 from tuijin.supervision import api as supervision_api
 from tuijin.workdays import api as workdays_api
@@ -46,7 +47,8 @@ api_v1 = [
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", policy.public(health.healthz), name="healthz"),
+    path("readyz", policy.public(health.readyz), name="readyz"),
     path("accounts/login/", core_views.login, name="login"),
     path("accounts/logout/", core_views.logout, name="logout"),
     path("accounts/password/", core_views.password_change, name="password_change"),
