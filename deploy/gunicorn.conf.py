@@ -39,6 +39,8 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" rid=%({x-request-
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "tuijin-web"
-# Heartbeat files of the workers in memory, not on a disk that may stall.
-if os.path.isdir("/dev/shm"):
-    worker_tmp_dir = "/dev/shm"
+# Heartbeat files of the workers in memory, not on a disk that may stall (gunicorn's advice; the
+# unit's PrivateDevices gives the service its own /dev/shm).
+SHM = "/dev/shm"  # noqa: S108 (gunicorn's own temporary files, opened and unlinked by it)
+if os.path.isdir(SHM):
+    worker_tmp_dir = SHM
