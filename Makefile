@@ -1,11 +1,14 @@
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format demo bench lock backup restore-drill
+.PHONY: help run serve test lint format demo bench lock backup restore-drill
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 run: ## Set up and start Tuijin with the demo city on http://127.0.0.1:8000 (web + task worker)
 	@bash scripts/run.sh
+
+serve: ## The production processes here: gunicorn (deploy/gunicorn.conf.py), worker(s), scheduler; DEBUG off
+	@bash scripts/serve.sh
 
 test: ## Set up and run every check: ruff, pytest on SQLite and PostgreSQL, browser tests
 	@bash scripts/test.sh

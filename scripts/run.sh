@@ -41,11 +41,7 @@ ensure_messages
 say "Migrating the database (${DATABASE_URL:-embedded SQLite: var/tuijin.sqlite3})"
 "$PY" manage.py migrate -v0
 say "Collecting the static files"
-# The vendor packages ship builds no page loads (source maps, ES modules, RTL, bundled libraries):
-# about 70 MB left out of hashing and compression. tom-select: only its complete minified build and CSS.
-"$PY" manage.py collectstatic --noinput -v0 $(for p in '*.map' '*.mjs' '*.ts' '*.esm.*' '*.rtl.*' package.json libs \
-  types extension echarts.js 'echarts.common*' 'echarts.simple*' tabler.js tabler.css 'tabler-*' \
-  cjs esm scss plugins 'tom-select.base*' 'tom-select.popular*' 'tom-select.complete.js'; do printf -- "--ignore=%s " "$p"; done)
+PY="$PY" bash scripts/collectstatic.sh
 ensure_pdf_fonts
 "$PY" manage.py load_demo --only-if-empty
 # The daily timers (reminders at 09:00 on working days, escalations) keep one task queued.

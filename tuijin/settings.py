@@ -492,3 +492,36 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# >>> Production deployment (issue 13, deploy/): keep these lines together, read each with
+# getattr(settings, NAME, default) in one place (named after each).
+# LOG_FORMAT=json: one JSON line per request (tuijin.core.requestlog: time in Asia/Shanghai,
+# method, path, status, duration, user id, request id) and every other record as JSON too.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
+if LOG_FORMAT == "json":
+    MIDDLEWARE.insert(0, "tuijin.core.requestlog.RequestLogMiddleware")
+    LOGGING["formatters"] = {"json": {"()": "tuijin.core.requestlog.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# Protected files sent by nginx after the app's permission check (tuijin.core.downloads): the
+# prefix of the nginx site's `internal` location that aliases MEDIA_ROOT, e.g. /_protected/.
+X_ACCEL_REDIRECT_PREFIX = env.str("X_ACCEL_REDIRECT_PREFIX", default="")
+if X_ACCEL_REDIRECT_PREFIX and not X_ACCEL_REDIRECT_PREFIX.startswith("/"):
+    raise ImproperlyConfigured(f"X_ACCEL_REDIRECT_PREFIX must start with /, got {X_ACCEL_REDIRECT_PREFIX!r}")
+# PostgreSQL statement timeout (milliseconds, 0 = none) for the app's connections (web, workers,
+# scheduler); the owner connection that migrates (DATABASE_OWNER_URL) has none.
+STATEMENT_TIMEOUT = strict.integer("STATEMENT_TIMEOUT", 0, minimum=0)
+if STATEMENT_TIMEOUT and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    _options = DATABASES["default"].get("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"] = _options | {
+        "options": f"{_options.get('options', '')} -c statement_timeout={STATEMENT_TIMEOUT}".strip()
+    }
+# /readyz (tuijin.core.health): with TASK_BROKER_URL, the scheduler's and a worker's heartbeats
+# must be younger than these (seconds). The scheduler beats every tick (15 s), a worker with
+# every task (the due deliveries reach it every minute).
+HEALTH_SCHEDULER_MAX_AGE = strict.integer("HEALTH_SCHEDULER_MAX_AGE", 120, minimum=10)
+HEALTH_WORKER_MAX_AGE = strict.integer("HEALTH_WORKER_MAX_AGE", 180, minimum=70)
+# Probes reach the app servers over plain HTTP on the local network (no HTTPS redirect for them).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# <<< Production deployment (issue 13).

@@ -4,13 +4,14 @@ from rest_framework.routers import DefaultRouter
 
 from tuijin.assessment import api as assessment_api
 from tuijin.bulletins import api as bulletins_api
+from tuijin.core import health
 from tuijin.core.api import open_to_drf
 from tuijin.indicators import api as indicators_api
 from tuijin.liaison import api as liaison_api
 from tuijin.meetings import api as meetings_api
 from tuijin.notifications import api as notifications_api
 from tuijin.orgs import api as orgs_api
-from tuijin.orgs import views_tokens, views_twofactor
+from tuijin.orgs import policy, views_tokens, views_twofactor
 from tuijin.projects import api as projects_api
 from tuijin.shell import api as shell_api
 from tuijin.shell import views as shell_views
@@ -47,7 +48,8 @@ api_v1 = [
 
 urlpatterns = [
     path("", shell_views.home, name="home"),
-    path("healthz", shell_views.healthz, name="healthz"),
+    path("healthz", policy.public(health.healthz), name="healthz"),
+    path("readyz", policy.public(health.readyz), name="readyz"),
     path("accounts/login/", shell_views.login, name="login"),
     path("accounts/logout/", shell_views.logout, name="logout"),
     path("accounts/password/", shell_views.password_change, name="password_change"),

@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tuijin.orgs import policy
 
-PUBLIC_NAMES = {"login", "logout", "healthz", "set_language", "api-token"}
+PUBLIC_NAMES = {"login", "logout", "healthz", "readyz", "set_language", "api-token"}
 
 
 def walk(patterns, prefix=""):

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from tuijin.audit.models import AuditAction
 from tuijin.audit.services import record
 from tuijin.core import uploads
 from tuijin.core.docx_layout import docx_response
+from tuijin.core.downloads import protected_file_response
 from tuijin.core.excel import xlsx_response
 from tuijin.core.forms import apply_validation_error
 from tuijin.orgs import policy
@@ -152,12 +153,8 @@ def bonus_attachment(request, pk):
     # Files stored before the content check kept the uploader's name (even ".html"): the type
     # comes only from the kinds the check accepts, anything else is an opaque download.
     kind = uploads.by_extension(PurePosixPath(name).suffix.lstrip("."))
-    try:
-        handle = bonus.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=name,
-                            content_type=kind.content_type if kind else "application/octet-stream")  # fmt: skip
+    content_type = kind.content_type if kind else "application/octet-stream"
+    response = protected_file_response(bonus.attachment, as_attachment=True, filename=name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

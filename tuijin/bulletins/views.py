@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tuijin.bulletins import drafting, queries, rendering, services
 from tuijin.bulletins.models import Block, Bulletin, Chart, PeriodType, Status
+from tuijin.core.downloads import protected_file_response
 from tuijin.core.forms import CleanTextMixin, SearchableSelectMultiple, apply_validation_error
 from tuijin.indicators import periods
 from tuijin.indicators import queries as indicator_queries
@@ -201,8 +202,8 @@ def download(bulletin: Bulletin, ext: str, user) -> HttpResponse:
     if bulletin.status == Status.PUBLISHED:
         services.bulletin_record_read(user=user, bulletin=bulletin)
         stored = bulletin.docx if ext == "docx" else bulletin.pdf
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=_file_name(bulletin, ext),
-                            content_type=types[ext])  # fmt: skip
+        return protected_file_response(stored, as_attachment=True, filename=_file_name(bulletin, ext),
+                                       content_type=types[ext])  # fmt: skip
     doc = {**services.resolved(bulletin), "date": services.chinese_date(timezone.localdate())}
     render_ = rendering.docx if ext == "docx" else rendering.pdf
     response = HttpResponse(render_(doc, services.chart_pngs(bulletin)), content_type=types[ext])

@@ -60,6 +60,9 @@ def run(self, path: str, args: list, kwargs: dict, backend: str = "default"):
     """Run the Django task at `path` (its module path) in this Celery worker."""
     from django.tasks import task_backends
 
+    from tuijin.core import health
+
+    health.beat("worker")  # /readyz: a worker takes tasks from the queue (the scheduler sends one a minute)
     task = import_string(path)
     options = task_backends[backend].options
     try:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuijin.core.downloads import protected_file_response
 from tuijin.core.forms import apply_validation_error
 from tuijin.liaison import attachments as checks
 from tuijin.liaison import queries, services
@@ -361,12 +361,8 @@ def sheet_decision(request, pk):
 def attachment_download(request, pk):
     """The file, for users who may see its sheet (never a public media URL)."""
     item = queries.attachment_or_404(request.user, pk)
-    try:
-        handle = item.file.storage.open(item.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=checks.CONTENT_TYPES[item.kind], as_attachment=True,
-                            filename=item.name)  # fmt: skip
+    response = protected_file_response(item.file, content_type=checks.CONTENT_TYPES[item.kind], as_attachment=True,
+                                       filename=item.name)  # fmt: skip
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tuijin.core import leases
+from tuijin.core import health, leases
 from tuijin.notifications import timers
 from tuijin.notifications.models import ScheduleSlot
 
@@ -110,6 +110,7 @@ def run_forever(interval: float = 15.0, stop: threading.Event | None = None) -> 
     while not stop.is_set():
         try:
             tick(token=token)
+            health.beat("scheduler")  # /readyz: this scheduler ticks (after a tick that reached the database)
         except Exception:  # the database restarting must not end the scheduler
             logger.exception("scheduler tick failed")
         stop.wait(interval)

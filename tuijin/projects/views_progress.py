@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuijin.core import text
+from tuijin.core.downloads import protected_file_response
 from tuijin.core.forms import apply_validation_error
 from tuijin.indicators import periods
 from tuijin.indicators.views_corrections import CorrectionPages
@@ -187,11 +188,7 @@ def _future(year: int, month: int) -> bool:
 
 
 def _photo_response(file, content_type: str, name: str) -> FileResponse:
-    try:
-        handle = file.storage.open(file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, filename=name)
+    response = protected_file_response(file, content_type=content_type, filename=name)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -6,7 +6,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -59,11 +58,6 @@ def _admin_links(user) -> list[tuple[str, str]]:
     if not user.is_administrator:
         return []
     return [(label, reverse(name)) for label, name, action in ADMIN_LINKS if policy.allows(user, action)]
-
-
-@policy.public
-def healthz(request):
-    return JsonResponse({"status": "ok"})
 
 
 @policy.public

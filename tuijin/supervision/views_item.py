@@ -11,12 +11,13 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuijin.core.downloads import protected_file_response
 from tuijin.core.forms import apply_validation_error
 from tuijin.orgs import policy
 from tuijin.supervision import conf, metrics, queries, services
@@ -264,11 +265,9 @@ def extension_refuse(request, pk):
 def attachment_download(request, pk):
     """A file of an item the user may see (never a public media URL)."""
     attachment = queries.attachment_or_404(request.user, pk)
-    try:
-        handle = attachment.file.storage.open(attachment.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type, as_attachment=True, filename=attachment.name)
+    response = protected_file_response(
+        attachment.file, content_type=attachment.content_type, as_attachment=True, filename=attachment.name
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
