@@ -98,6 +98,26 @@ ensure_chromium() {
   apt_install chromium
 }
 
+# The keys of a local start (make run, make serve), made once and kept outside git: the secret key,
+# and the key that encrypts phone numbers at rest (a Fernet key; losing it loses the numbers).
+ensure_local_keys() {
+  if [ -z "${SECRET_KEY:-}" ]; then
+    [ -s var/secret-key.txt ] || { "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret-key.txt; chmod 600 var/secret-key.txt; }
+    export SECRET_KEY="$(cat var/secret-key.txt)"
+  fi
+  if [ -z "${FIELD_ENCRYPTION_KEY:-}" ]; then
+    [ -s var/field-encryption-key.txt ] || { "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > var/field-encryption-key.txt; chmod 600 var/field-encryption-key.txt; }
+    export FIELD_ENCRYPTION_KEY="$(cat var/field-encryption-key.txt)"
+  fi
+}
+
+# Plain HTTP on the loopback address: no HTTPS redirect, no secure-only cookies, no HSTS; mail to the console.
+loopback_http_env() {
+  export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
+  export EMAIL_BACKEND="${EMAIL_BACKEND:-console}"
+  export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+}
+
 pg_url_default() { echo "postgres:///tuijin?host=${PGHOST:-/var/run/postgresql}"; }
 
 ensure_postgres() {

@@ -19,21 +19,9 @@ fi
 ensure_assets
 ensure_system_packages
 
-# A local secret key, made once and kept outside git.
-if [ -z "${SECRET_KEY:-}" ]; then
-  [ -s var/secret-key.txt ] || { "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret-key.txt; chmod 600 var/secret-key.txt; }
-  export SECRET_KEY="$(cat var/secret-key.txt)"
-fi
-# Likewise the key that encrypts phone numbers at rest (a Fernet key; losing it loses the numbers).
-if [ -z "${FIELD_ENCRYPTION_KEY:-}" ]; then
-  [ -s var/field-encryption-key.txt ] || { "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > var/field-encryption-key.txt; chmod 600 var/field-encryption-key.txt; }
-  export FIELD_ENCRYPTION_KEY="$(cat var/field-encryption-key.txt)"
-fi
+ensure_local_keys
 export DEBUG="${DEBUG:-0}"
-# Plain HTTP on the loopback address: no HTTPS redirect, no secure-only cookies, no HSTS.
-export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
-export EMAIL_BACKEND="${EMAIL_BACKEND:-console}"
-export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+loopback_http_env
 # The demo logins are not held at two-factor enrolment (they may enrol to try it); DEMO_TWO_FACTOR=1 to show it enforced.
 export DEMO_TWO_FACTOR="${DEMO_TWO_FACTOR:-0}"
 

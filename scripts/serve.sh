@@ -11,17 +11,9 @@ case "$PORT" in ''|*[!0-9]*) die "PORT must be a number, e.g. PORT=8001 make ser
 ensure_venv requirements.lock
 ensure_assets
 
-if [ -z "${SECRET_KEY:-}" ]; then
-  [ -s var/secret-key.txt ] || { "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret-key.txt; chmod 600 var/secret-key.txt; }
-  export SECRET_KEY="$(cat var/secret-key.txt)"
-fi
-if [ -z "${FIELD_ENCRYPTION_KEY:-}" ]; then
-  [ -s var/field-encryption-key.txt ] || { "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > var/field-encryption-key.txt; chmod 600 var/field-encryption-key.txt; }
-  export FIELD_ENCRYPTION_KEY="$(cat var/field-encryption-key.txt)"
-fi
+ensure_local_keys
 export DEBUG=0
-export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
-export EMAIL_BACKEND="${EMAIL_BACKEND:-console}" ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+loopback_http_env
 export GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS="${GUNICORN_WORKERS:-2}"
 
 say "Migrating the database (${DATABASE_URL:-embedded SQLite: var/tuijin.sqlite3})"
