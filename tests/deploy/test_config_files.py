@@ -9,7 +9,10 @@ import pytest
 from django.core.management import call_command
 
 from tests.deploy.conftest import ROOT
-from tuijin.core.management.commands import render_nginx
+from tuijin.liaison import conf as liaison_conf
+from tuijin.projects import conf as projects_conf
+from tuijin.shell.management.commands import render_nginx
+from tuijin.supervision import conf as supervision_conf
 
 pytestmark = pytest.mark.deploy
 
@@ -69,7 +72,11 @@ def test_the_nginx_site_matches_the_settings(settings, tmp_path):
     site = rendered(settings, tmp_path)
     assert "{{" not in site
     size = -(-render_nginx.upload_limit_bytes() // render_nginx.MIB)
-    largest = settings.TUIJIN_ATTACHMENT_MAX_BYTES * settings.TUIJIN_ATTACHMENTS_PER_UPLOAD
+    largest = max(
+        supervision_conf.ATTACHMENT_MAX_BYTES * supervision_conf.ATTACHMENTS_PER_UPLOAD,
+        liaison_conf.SHEET_ATTACHMENT_MAX_BYTES * liaison_conf.SHEET_ATTACHMENTS_PER_SHEET,
+        projects_conf.PHOTO_MAX_BYTES * projects_conf.PHOTOS_PER_MONTH,
+    )
     assert size * render_nginx.MIB >= largest
     assert f"client_max_body_size {size}m;" in site
     protected = site[site.index("location /_protected/ {") :]

@@ -3,7 +3,8 @@
 The paths and limits come from the settings, so nginx and the app agree: STATIC_ROOT and
 STATIC_URL, MEDIA_ROOT and MEDIA_URL, X_ACCEL_REDIRECT_PREFIX, and client_max_body_size from the
 largest upload one request may carry (files per upload × bytes per file, for attachments, contact
-sheet attachments and progress photos, plus 1 MiB for the form).
+sheet attachments and progress photos, plus 1 MiB for the form). It reads the limits from the
+apps' confs, so it lives in the shell, above them.
 """
 
 from __future__ import annotations
@@ -14,20 +15,20 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from tuijin.liaison import conf as liaison_conf
+from tuijin.projects import conf as projects_conf
+from tuijin.supervision import conf as supervision_conf
+
 TEMPLATE = Path(settings.BASE_DIR) / "deploy" / "nginx-tuijin.conf"
 MIB = 1024 * 1024
 
 
 def upload_limit_bytes() -> int:
     """The largest request body the app accepts (what nginx must let through)."""
-
-    def product(size: str, count: str, default_size: int, default_count: int) -> int:
-        return int(getattr(settings, size, default_size)) * int(getattr(settings, count, default_count))
-
     uploads = (
-        product("TUIJIN_ATTACHMENT_MAX_BYTES", "TUIJIN_ATTACHMENTS_PER_UPLOAD", 20 * MIB, 10),
-        product("TUIJIN_SHEET_ATTACHMENT_MAX_BYTES", "TUIJIN_SHEET_ATTACHMENTS_PER_SHEET", 20 * MIB, 10),
-        product("TUIJIN_PHOTO_MAX_BYTES", "TUIJIN_PHOTOS_PER_MONTH", 10 * MIB, 9),
+        supervision_conf.ATTACHMENT_MAX_BYTES * supervision_conf.ATTACHMENTS_PER_UPLOAD,
+        liaison_conf.SHEET_ATTACHMENT_MAX_BYTES * liaison_conf.SHEET_ATTACHMENTS_PER_SHEET,
+        projects_conf.PHOTO_MAX_BYTES * projects_conf.PHOTOS_PER_MONTH,
     )
     return max(uploads) + MIB
 
